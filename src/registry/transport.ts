@@ -1,0 +1,149 @@
+// HTTP to one registry: picks https/http once, applies TLS options, and retries what is safe to repeat.
+import axios, { AxiosInstance, AxiosResponse, Method } from 'axios';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import { FacetsError, usage } from '../core/errors';
+import { networkFailure } from './errors';
+import { apiHost, isLoopbackHost } from './host';
+
+export interface TransportOptions {
+  host: string;
+  insecure?: boolean;
+  caFile?: string;
+  timeoutMs?: number;
+  /** Extra attempts for 408/429/5xx and dropped connections; default 3. */
+  retries?: number;
+  /** First backoff step; doubles each attempt, with jitter. Default 250 ms. */
+  retryDelayMs?: number;
+}
+
+export interface RegistryRequest {
+  method: Method;
+  /** A path on the registry (`/v2/...`) or an absolute URL (paging links, token realms). */
+  url: string;
+  headers?: Record<string, string>;
+  data?: string;
+}
+
+export interface RegistryResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** How many attempts it took, for error messages. */
+  attempts: number;
+  url: string;
+}
+
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_BAD_RESPONSE']);
+const MAX_RETRY_AFTER_MS = 30_000;
+// A plain-HTTP server answering a TLS hello: fall back to http for loopback registries, as the engine does.
+const NOT_TLS_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ECONNRESET']);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function backoffMs(attempt: number, baseMs: number): number {
+  const step = baseMs * 2 ** attempt;
+  return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+export class Transport {
+  readonly host: string;
+  private readonly http: AxiosInstance;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  readonly timeoutMs: number;
+  private baseUrl: Promise<string> | undefined;
+
+  constructor(private readonly options: TransportOptions) {
+    this.host = options.host;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retries = options.retries ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 250;
+    const loopback = isLoopbackHost(options.host);
+    const ca = options.caFile ? [...tls.rootCertificates, readCa(options.caFile)] : undefined;
+    this.http = axios.create({
+      timeout: this.timeoutMs,
+      responseType: 'arraybuffer',
+      validateStatus: () => true,
+      maxRedirects: 5,
+      // Loopback registries never go through an HTTP(S)_PROXY from the environment.
+      proxy: loopback ? false : undefined,
+      httpAgent: new http.Agent({ keepAlive: true }),
+      httpsAgent: new https.Agent({ keepAlive: true, ca, rejectUnauthorized: !(loopback && !options.caFile) }),
+      transitional: { clarifyTimeoutError: false },
+    });
+  }
+
+  /** `https://host` or, for loopback registries that do not speak TLS, `http://host`; decided once. */
+  origin(): Promise<string> {
+    this.baseUrl ??= this.pickOrigin();
+    return this.baseUrl;
+  }
+
+  private async pickOrigin(): Promise<string> {
+    const { host, insecure, caFile } = this.options;
+    if (insecure && !isLoopbackHost(host)) {
+      throw usage(
+        `insecure connections are allowed only to loopback registries (localhost, 127.0.0.0/8, ::1), not ${host}`,
+        `give ${host}'s CA certificate (caFile) instead, or drop insecure`,
+        { host },
+      );
+    }
+    const secure = `https://${apiHost(host)}`;
+    if (caFile || !isLoopbackHost(host)) return secure;
+    try {
+      await this.http.request({ method: 'GET', url: `${secure}/v2/`, timeout: Math.min(this.timeoutMs, 5000) });
+      return secure;
+    } catch (error) {
+      if (NOT_TLS_CODES.has(String((error as { code?: string }).code))) return `http://${host}`;
+      throw networkFailure(host, error as { code?: string }, this.timeoutMs);
+    }
+  }
+
+  /** One request, retried on 408/429/5xx and dropped connections with backoff, honouring Retry-After. */
+  async send(request: RegistryRequest, options: { retry: boolean } = { retry: true }): Promise<RegistryResponse> {
+    const url = /^https?:\/\//.test(request.url) ? request.url : `${await this.origin()}${request.url}`;
+    const maxAttempts = options.retry ? this.retries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      let response: AxiosResponse<ArrayBuffer> | undefined;
+      try {
+        response = await this.http.request<ArrayBuffer>({ method: request.method, url, headers: request.headers, data: request.data });
+      } catch (error) {
+        const code = String((error as { code?: string }).code);
+        if (attempt < maxAttempts && RETRY_CODES.has(code)) {
+          await sleep(backoffMs(attempt - 1, this.retryDelayMs));
+          continue;
+        }
+        if (error instanceof FacetsError) throw error;
+        throw networkFailure(this.host, error as { code?: string }, this.timeoutMs);
+      }
+      const headers = response.headers as Record<string, string | string[] | undefined>;
+      if (attempt < maxAttempts && RETRY_STATUSES.has(response.status)) {
+        const hinted = retryAfterMs(headers['retry-after']);
+        await sleep(hinted !== undefined ? Math.min(hinted, MAX_RETRY_AFTER_MS) : backoffMs(attempt - 1, this.retryDelayMs));
+        continue;
+      }
+      return { status: response.status, headers, body: Buffer.from(response.data ?? []), attempts: attempt, url };
+    }
+  }
+}
+
+function readCa(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw usage(`cannot read the registry CA file ${file}: ${(error as Error).message}`, 'give the path of a PEM certificate file');
+  }
+}
