@@ -1,0 +1,216 @@
+// Registering, listing and promoting artifacts; each write is one transaction that re-reads inside.
+import { FacetsError } from '../core/errors';
+import { formatImageReference, parseImageReference } from '../core/image-reference';
+import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type CiIntegration, type Criterion, type Page, type Project } from '../core/model';
+import { checkPolicy } from '../core/policy';
+import { nextAfter, validatePromotion } from '../core/promotion';
+import { routeArtifact, targetNoun } from '../core/routing';
+import { ensureIntegration, requireRoutingConfig } from './ci-operations';
+import { newEvent, now, paging, type ServiceContext } from './context';
+import { monotonicId } from './ids';
+import { artifactIdentity } from './store/rows';
+import type { Store } from './store/store';
+import type { ListQuery, PromoteRequest, RegisterRequest, RegisterResult } from './types';
+
+interface ParsedUri {
+  artifactUri: string;
+  digest: string | null;
+  tag: string | null;
+  /** registry host/path of a docker image, to find the project's registry by URI */
+  repository: string | null;
+}
+
+export function parseArtifactUri(uri: string, type: ArtifactType): ParsedUri {
+  if (type === 'docker_image') {
+    const ref = parseImageReference(uri);
+    return { artifactUri: formatImageReference(ref), digest: ref.digest, tag: ref.tag, repository: `${ref.registry}/${ref.repository}` };
+  }
+  if (uri.trim() === '' || /\s/.test(uri)) throw new FacetsError('USAGE', `freestyle artifact URI "${uri}" must be non-empty and without whitespace`, 'pass the artifact\'s full URL');
+  return { artifactUri: uri, digest: null, tag: null, repository: null };
+}
+
+export function checkArtifactType(type: ArtifactType | undefined): ArtifactType {
+  const value = type ?? 'docker_image';
+  if (!ARTIFACT_TYPES.includes(value)) throw new FacetsError('USAGE', `artifact type "${String(value)}" is invalid (use ${ARTIFACT_TYPES.join(' or ')})`);
+  return value;
+}
+
+/** The named registry (must exist), else the project's registry whose URI prefixes the image's repository. */
+export function registryFor(ctx: ServiceContext, project: Project, given: string | undefined, repository: string | null): string | null {
+  if (given !== undefined) return ctx.layouts.registry(project.name, given).name;
+  if (repository === null) return null;
+  const match = project.registries
+    .filter((r) => repository === r.uri || repository.startsWith(`${r.uri}/`))
+    .sort((a, b) => b.uri.length - a.uri.length)[0];
+  return match?.name ?? null;
+}
+
+function checkTarget(ctx: ServiceContext, project: string, config: CiConfig, kind: 'environment' | 'releaseStream', value: string): void {
+  if (kind === 'environment') ctx.layouts.environment(project, value);
+  else ctx.layouts.releaseStream(project, value);
+  const wanted = config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream';
+  if (kind !== wanted) {
+    const noun = config.registrationType === 'ENVIRONMENT' ? 'an environment' : 'a release stream';
+    const given = kind === 'environment' ? 'an environment' : 'a release stream';
+    const flag = config.registrationType === 'ENVIRONMENT' ? '--environment' : '--release-stream';
+    throw new FacetsError('USAGE', `the registration type is ${config.registrationType}, so artifacts are registered to ${noun}, not to ${given} ("${value}")`, `pass ${flag} NAME, or --branch to route by the rules`, {
+      registrationType: config.registrationType,
+    });
+  }
+}
+
+function describeMetadata(metadata: Record<string, string>): string {
+  const entries = Object.entries(metadata);
+  return entries.length > 0 ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'no metadata';
+}
+
+export async function registerArtifact(ctx: ServiceContext, request: RegisterRequest): Promise<RegisterResult> {
+  const project = ctx.layouts.project(request.project);
+  ctx.layouts.service(request.project, request.service);
+  const artifactType = checkArtifactType(request.artifactType);
+  const uri = parseArtifactUri(request.artifactUri, artifactType);
+  const registry = registryFor(ctx, project, request.registry, uri.repository);
+  const metadata = { ...(request.metadata ?? {}) };
+
+  return ctx.store.transaction(async (store) => {
+    const integration = await ensureIntegration(ctx, store, request.project, request.service);
+    const config = await requireRoutingConfig(ctx, store, request.project, integration, 'register an artifact');
+    let registrationValue: string | null;
+    let rule: Criterion | null = null;
+    if (request.target.kind === 'metadata') {
+      rule = routeArtifact(config.routingRules, metadata);
+      registrationValue = rule?.routeTo ?? null;
+      if (!rule && request.requireRoute) {
+        throw new FacetsError('POLICY', `no routing rule matches ${describeMetadata(metadata)} (${config.routingRules.length} rule(s) checked); nothing was registered`, 'add a rule with `facetsctl ci configure`, or pass --environment/--release-stream', {
+          rule: 'requireRoute',
+        });
+      }
+    } else {
+      checkTarget(ctx, request.project, config, request.target.kind, request.target.value);
+      registrationValue = request.target.value;
+    }
+    checkPolicy(config.policy, { tag: uri.tag, registrationValue, promoted: false });
+    const artifact: Artifact = {
+      id: monotonicId('art'),
+      ciName: integration.ciName,
+      artifactUri: uri.artifactUri,
+      digest: uri.digest,
+      tag: uri.tag,
+      artifactType,
+      registry,
+      registrationType: config.registrationType,
+      registrationValue,
+      externalId: request.externalId ?? null,
+      description: request.description ?? null,
+      metadata,
+      appliedRule: rule,
+      promoted: false,
+      promotedFrom: null,
+      createdAt: now(ctx),
+      createdBy: ctx.identity.username,
+    };
+    const stored = await insertOnce(store, artifact);
+    if (stored.created) {
+      const where = registrationValue ?? 'nowhere (unrouted)';
+      await store.insertEvent(
+        newEvent(ctx, 'REGISTERED', {
+          project: request.project,
+          resourceName: request.service,
+          summary: `registered ${artifact.artifactUri} to ${where}`,
+          details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule },
+        }),
+      );
+    }
+    return { artifact: stored.artifact, ciName: integration.ciName, created: stored.created, routedTo: stored.artifact.registrationValue, rule: stored.artifact.appliedRule };
+  });
+}
+
+/** The same (ciName, digest or URI, registration) returns the existing artifact; the unique index has the last word. */
+async function insertOnce(store: Store, artifact: Artifact): Promise<{ artifact: Artifact; created: boolean }> {
+  const key = { ciName: artifact.ciName, identity: artifactIdentity(artifact), registrationType: artifact.registrationType, registrationValue: artifact.registrationValue };
+  const existing = await store.findArtifact(key);
+  if (existing) return { artifact: existing, created: false };
+  if (await store.insertArtifact(artifact)) return { artifact, created: true };
+  const winner = await store.findArtifact(key);
+  if (!winner) throw new FacetsError('INTERNAL', `artifact ${artifact.artifactUri} was neither stored nor found after a unique-key conflict`);
+  return { artifact: winner, created: false };
+}
+
+export async function listArtifacts(ctx: ServiceContext, project: string, service: string, query?: ListQuery & { registrationValue?: string }): Promise<Page<Artifact>> {
+  ctx.layouts.service(project, service);
+  const { limit, offset } = paging(query);
+  const integration = await ctx.store.findIntegration(project, service);
+  if (!integration) return { items: [], total: 0, limit, offset };
+  const page = await ctx.store.listArtifacts(integration.ciName, { registrationValue: query?.registrationValue, limit, offset });
+  return { ...page, limit, offset };
+}
+
+export async function promoteArtifact(ctx: ServiceContext, request: PromoteRequest): Promise<RegisterResult> {
+  ctx.layouts.service(request.project, request.service);
+  if (request.artifactId === undefined && request.from === undefined) {
+    throw new FacetsError('USAGE', 'promote needs the registration value to promote from, or an artifact id', 'pass --from VALUE (its newest artifact is promoted) or --artifact ID');
+  }
+  return ctx.store.transaction(async (store) => {
+    const integration = await ensureIntegration(ctx, store, request.project, request.service);
+    const config = await requireRoutingConfig(ctx, store, request.project, integration, 'promote an artifact');
+    const source = await promotionSource(store, integration, config, request);
+    const from = source.registrationValue;
+    const to = request.to ?? nextLevel(config, from);
+    if (request.to !== undefined) {
+      if (config.promotionHierarchy.length > 0 && from !== null) validatePromotion(config.promotionHierarchy, from, to);
+      else checkTarget(ctx, request.project, config, config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream', to);
+    }
+    checkPolicy(config.policy, { tag: source.tag, registrationValue: to, promoted: true });
+    const artifact: Artifact = {
+      ...source,
+      id: monotonicId('art'),
+      registrationValue: to,
+      appliedRule: null,
+      promoted: true,
+      promotedFrom: source.id,
+      createdAt: now(ctx),
+      createdBy: ctx.identity.username,
+    };
+    const stored = await insertOnce(store, artifact);
+    if (stored.created) {
+      await store.insertEvent(
+        newEvent(ctx, 'PROMOTED', {
+          project: request.project,
+          resourceName: request.service,
+          summary: `promoted ${source.artifactUri} from ${from ?? 'unrouted'} to ${to}`,
+          details: { artifactId: artifact.id, promotedFrom: source.id, from, to },
+        }),
+      );
+    }
+    return { artifact: stored.artifact, ciName: integration.ciName, created: stored.created, routedTo: to, rule: null };
+  });
+}
+
+async function promotionSource(store: Store, integration: CiIntegration, config: CiConfig, request: PromoteRequest): Promise<Artifact> {
+  if (request.artifactId !== undefined) {
+    const artifact = await store.getArtifact(request.artifactId);
+    if (!artifact || artifact.ciName !== integration.ciName) {
+      throw new FacetsError('NOT_FOUND', `artifact ${request.artifactId} does not exist for service ${integration.resourceName} (${integration.ciName})`, 'run `facetsctl artifacts list` to see its artifacts');
+    }
+    if (artifact.registrationType !== config.registrationType) {
+      throw new FacetsError('CONFLICT', `artifact ${artifact.id} was registered by ${artifact.registrationType} but the registration type is now ${config.registrationType}`, 'register it again under the current registration type');
+    }
+    return artifact;
+  }
+  const from = request.from!;
+  const artifact = await store.newestArtifact(integration.ciName, config.registrationType, from);
+  if (!artifact) {
+    throw new FacetsError('NOT_FOUND', `no artifact registered to ${targetNoun(config.registrationType)} "${from}" for ${integration.ciName}`, `register one first with \`facetsctl register --service ${integration.resourceName} ...\``);
+  }
+  return artifact;
+}
+
+function nextLevel(config: CiConfig, from: string | null): string {
+  if (from === null) throw new FacetsError('USAGE', 'the artifact is unrouted, so there is no next level to promote it to', 'pass --to VALUE');
+  if (config.promotionHierarchy.length === 0) {
+    throw new FacetsError('USAGE', 'no promotion hierarchy is configured, so the next level is not known', 'pass --to VALUE, or set one with `facetsctl ci configure --promotion dev,staging,production`');
+  }
+  const next = nextAfter(config.promotionHierarchy, from);
+  if (next === null) throw new FacetsError('USAGE', `"${from}" is the top of the promotion hierarchy (${config.promotionHierarchy.join(' → ')}); there is nothing to promote it to`);
+  return next;
+}

@@ -1,0 +1,147 @@
+// CI integrations (ciName), image strategies, and project/service CI/CD configuration.
+import { formatArtifactTemplate } from '../core/artifact-template';
+import { mergeCiConfig, validateCiConfig } from '../core/ci-config';
+import { generateCiName } from '../core/ci-name';
+import { FacetsError } from '../core/errors';
+import { IMAGE_STRATEGIES, type CiConfig, type CiIntegration, type EffectiveCiConfig, type ImageStrategy } from '../core/model';
+import { newEvent, now, type ServiceContext } from './context';
+import { monotonicId } from './ids';
+import type { Store } from './store/store';
+import type { ConfigureCiRequest, ResetResult } from './types';
+
+const CI_NAME_ATTEMPTS = 5;
+
+/** Creates the integration on first interaction; a concurrent creator's row wins and is returned. */
+export async function ensureIntegration(ctx: ServiceContext, store: Store, project: string, service: string): Promise<CiIntegration> {
+  const resource = ctx.layouts.service(project, service);
+  const existing = await store.findIntegration(project, service);
+  if (existing) return existing;
+  for (let attempt = 0; attempt < CI_NAME_ATTEMPTS; attempt++) {
+    const ciName = generateCiName(project, service);
+    const integration: CiIntegration = {
+      id: monotonicId('ci'),
+      ciName,
+      project,
+      resourceType: resource.resourceType,
+      resourceName: service,
+      strategy: 'PROJECT_CI',
+      artifactTemplate: formatArtifactTemplate(ciName),
+      createdAt: now(ctx),
+    };
+    if (await store.insertIntegration(integration, ctx.identity.username)) return integration;
+    const raced = await store.findIntegration(project, service);
+    if (raced) return raced;
+    // Otherwise the random ciName collided with another resource's: draw again.
+  }
+  throw new FacetsError('INTERNAL', `could not generate a unique CI name for ${project}/${service} after ${CI_NAME_ATTEMPTS} attempts`);
+}
+
+/** The config a service runs on: its own (SERVICE_CI), the project's, live (PROJECT_CI), or none (MANUAL). */
+export async function effectiveCiConfig(ctx: ServiceContext, store: Store, project: string, integration: CiIntegration): Promise<EffectiveCiConfig> {
+  const base = { project, service: integration.resourceName, ciName: integration.ciName, strategy: integration.strategy };
+  if (integration.strategy === 'MANUAL') return { ...base, mode: 'NONE', config: null };
+  if (integration.strategy === 'SERVICE_CI') {
+    const config = await store.findCiConfig(project, integration.resourceName);
+    return { ...base, mode: config ? 'CUSTOM' : 'NONE', config };
+  }
+  const config = await store.findCiConfig(project, null);
+  return { ...base, mode: config ? 'INHERITED' : 'NONE', config };
+}
+
+export async function getCiConfig(ctx: ServiceContext, project: string, service?: string): Promise<EffectiveCiConfig> {
+  ctx.layouts.project(project);
+  if (service === undefined) {
+    const config = await ctx.store.findCiConfig(project, null);
+    return { project, mode: config ? 'CUSTOM' : 'NONE', config };
+  }
+  return ctx.store.transaction(async (store) => effectiveCiConfig(ctx, store, project, await ensureIntegration(ctx, store, project, service)));
+}
+
+export async function configureCi(ctx: ServiceContext, request: ConfigureCiRequest): Promise<EffectiveCiConfig> {
+  const { project, service, config: change } = request;
+  const layout = ctx.layouts.project(project);
+  if (service !== undefined) ctx.layouts.service(project, service);
+  return ctx.store.transaction(async (store) => {
+    const current = await store.findCiConfig(project, service ?? null);
+    const merged = mergeCiConfig(current, change);
+    validateCiConfig(merged, layout);
+    await store.saveCiConfig(project, service ?? null, merged, now(ctx), ctx.identity.username);
+    const level = service === undefined ? 'project' : `service ${service}`;
+    await store.insertEvent(
+      newEvent(ctx, 'CONFIG_CHANGED', {
+        project,
+        resourceName: service ?? null,
+        summary: `CI/CD configuration of ${level} ${current ? 'changed' : 'created'} (${merged.registrationType}, ${merged.ciStrategy})`,
+        details: { previous: current, config: merged },
+      }),
+    );
+    if (service === undefined) return { project, mode: 'CUSTOM', config: merged };
+    const integration = await switchStrategy(ctx, store, project, service, 'SERVICE_CI');
+    return effectiveCiConfig(ctx, store, project, integration);
+  });
+}
+
+export async function resetCi(ctx: ServiceContext, project: string, service?: string): Promise<ResetResult> {
+  ctx.layouts.project(project);
+  if (service !== undefined) ctx.layouts.service(project, service);
+  return ctx.store.transaction(async (store) => {
+    const deleted = await store.deleteCiConfig(project, service ?? null);
+    if (deleted.previous) {
+      const level = service === undefined ? 'project' : `service ${service}`;
+      await store.insertEvent(
+        newEvent(ctx, 'CONFIG_RESET', {
+          project,
+          resourceName: service ?? null,
+          summary: `CI/CD configuration of ${level} reset: ${deleted.deletedRoutingRules} routing rule(s) and ${deleted.deletedPromotionWorkflow ? 'the' : 'no'} promotion workflow deleted`,
+          details: { ...deleted },
+        }),
+      );
+    }
+    return deleted;
+  });
+}
+
+export async function setImageStrategy(ctx: ServiceContext, project: string, service: string, strategy: ImageStrategy): Promise<CiIntegration> {
+  if (!IMAGE_STRATEGIES.includes(strategy)) {
+    throw new FacetsError('USAGE', `image strategy "${String(strategy)}" is invalid (use ${IMAGE_STRATEGIES.join(', ')})`, 'pass --strategy PROJECT_CI, SERVICE_CI or MANUAL');
+  }
+  return ctx.store.transaction((store) => switchStrategy(ctx, store, project, service, strategy));
+}
+
+async function switchStrategy(ctx: ServiceContext, store: Store, project: string, service: string, strategy: ImageStrategy): Promise<CiIntegration> {
+  const integration = await ensureIntegration(ctx, store, project, service);
+  if (integration.strategy === strategy) return integration;
+  await store.setIntegrationStrategy(project, service, strategy);
+  await store.insertEvent(
+    newEvent(ctx, 'STRATEGY_CHANGED', {
+      project,
+      resourceName: service,
+      summary: `image strategy changed from ${integration.strategy} to ${strategy}`,
+      details: { previous: integration.strategy, strategy },
+    }),
+  );
+  return { ...integration, strategy };
+}
+
+/** The config registrations route with; refuses MANUAL services and services with no config. */
+export async function requireRoutingConfig(ctx: ServiceContext, store: Store, project: string, integration: CiIntegration, action: string): Promise<CiConfig> {
+  if (integration.strategy === 'MANUAL') {
+    throw new FacetsError(
+      'CONFLICT',
+      `service ${integration.resourceName} uses manual attach; use \`facetsctl attach\` or switch strategy`,
+      `run \`facetsctl attach --service ${integration.resourceName} ...\`, or switch with \`facetsctl ci configure --service ${integration.resourceName} ...\``,
+      { strategy: 'MANUAL' },
+    );
+  }
+  const effective = await effectiveCiConfig(ctx, store, project, integration);
+  if (!effective.config) {
+    const level = integration.strategy === 'SERVICE_CI' ? `service ${integration.resourceName}` : `project ${project}`;
+    const flag = integration.strategy === 'SERVICE_CI' ? ` --service ${integration.resourceName}` : '';
+    throw new FacetsError(
+      'USAGE',
+      `cannot ${action}: ${level} has no CI/CD configuration, so the registration type is not known (service strategy ${integration.strategy})`,
+      `run \`facetsctl ci configure${flag} --registration-type ENVIRONMENT|RELEASE_STREAM\` first`,
+    );
+  }
+  return effective.config;
+}

@@ -1,0 +1,138 @@
+// Manual attach (per-environment overrides with revisions), history, and resolution per environment.
+import { FacetsError } from '../core/errors';
+import type { Artifact, HistoryEvent, HistoryKind, Override, Page, Resolution } from '../core/model';
+import { resolveArtifact } from '../core/resolution';
+import { checkArtifactType, parseArtifactUri, registryFor } from './artifact-operations';
+import { effectiveCiConfig, ensureIntegration } from './ci-operations';
+import { newEvent, now, paging, type ServiceContext } from './context';
+import type { AttachRequest, ListQuery } from './types';
+
+const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
+
+export async function attachImage(ctx: ServiceContext, request: AttachRequest): Promise<Override> {
+  const project = ctx.layouts.project(request.project);
+  const resource = ctx.layouts.service(request.project, request.service);
+  ctx.layouts.environment(request.project, request.environment);
+  const artifactType = checkArtifactType(request.artifactType);
+  const uri = parseArtifactUri(request.image, artifactType);
+  const registry = registryFor(ctx, project, request.registry, uri.repository);
+  if (request.registry !== undefined && project.registries.find((r) => r.name === registry)?.internal) {
+    throw new FacetsError('USAGE', `container registry "${registry}" is internal and is not offered for manual attach`, 'pick another registry (`facetsctl registries list`)');
+  }
+  const ref = artifactType === 'docker_image' ? uri.repository : null;
+  const labels: Override['labels'] = { artifactType };
+  if (registry !== null) labels.registry = registry;
+  const repository = request.repository ?? (ref !== null ? ref.slice(ref.indexOf('/') + 1) : undefined);
+  if (repository !== undefined) labels.repository = repository;
+  const tag = request.tag ?? uri.tag ?? undefined;
+  if (tag !== undefined) labels.tag = tag;
+
+  return ctx.store.transaction(async (store) => {
+    await ensureIntegration(ctx, store, request.project, request.service);
+    const state = await store.getOverrideState(request.project, request.service, request.environment);
+    const override: Override = {
+      project: request.project,
+      resourceType: resource.resourceType,
+      resourceName: request.service,
+      environment: request.environment,
+      image: uri.artifactUri,
+      labels,
+      revision: state.revision + 1,
+      changeLog: request.changeLog ?? null,
+      updatedAt: now(ctx),
+      updatedBy: ctx.identity.username,
+    };
+    await store.saveOverride(override);
+    const verb = state.override ? 're-attached' : 'attached';
+    await store.insertEvent(
+      newEvent(ctx, 'ATTACHED', {
+        project: request.project,
+        resourceName: request.service,
+        environment: request.environment,
+        revision: override.revision,
+        summary: `${verb} ${override.image} to environment ${request.environment} (revision ${override.revision})`,
+        details: { image: override.image, labels, previousImage: state.override?.image ?? null, changeLog: override.changeLog },
+      }),
+    );
+    return override;
+  });
+}
+
+export async function detachImage(ctx: ServiceContext, project: string, service: string, environment: string): Promise<Override> {
+  ctx.layouts.service(project, service);
+  ctx.layouts.environment(project, environment);
+  return ctx.store.transaction(async (store) => {
+    const state = await store.getOverrideState(project, service, environment);
+    if (!state.override) {
+      throw new FacetsError('NOT_FOUND', `service ${service} has no image attached in environment ${environment}`, `run \`facetsctl attach --service ${service} --environment ${environment} ...\` to attach one`);
+    }
+    const revision = state.revision + 1;
+    const at = now(ctx);
+    await store.deactivateOverride(project, service, environment, revision, at, ctx.identity.username);
+    await store.insertEvent(
+      newEvent(ctx, 'DETACHED', {
+        project,
+        resourceName: service,
+        environment,
+        revision,
+        summary: `detached ${state.override.image} from environment ${environment} (revision ${revision})`,
+        details: { image: state.override.image, labels: state.override.labels },
+      }),
+    );
+    return { ...state.override, revision, updatedAt: at, updatedBy: ctx.identity.username };
+  });
+}
+
+export async function getOverride(ctx: ServiceContext, project: string, service: string, environment: string): Promise<Override | null> {
+  ctx.layouts.service(project, service);
+  ctx.layouts.environment(project, environment);
+  return (await ctx.store.getOverrideState(project, service, environment)).override;
+}
+
+export async function history(
+  ctx: ServiceContext,
+  project: string,
+  service: string,
+  query?: ListQuery & { environment?: string; kinds?: HistoryKind[] },
+): Promise<Page<HistoryEvent>> {
+  ctx.layouts.service(project, service);
+  if (query?.environment !== undefined) ctx.layouts.environment(project, query.environment);
+  for (const kind of query?.kinds ?? []) {
+    if (!HISTORY_KINDS.includes(kind)) throw new FacetsError('USAGE', `history kind "${String(kind)}" is invalid (use ${HISTORY_KINDS.join(', ')})`);
+  }
+  const { limit, offset } = paging(query);
+  const page = await ctx.store.listEvents({ project, resourceName: service, environment: query?.environment, kinds: query?.kinds, limit, offset });
+  return { ...page, limit, offset };
+}
+
+export async function resolve(ctx: ServiceContext, project: string, service: string, environment?: string): Promise<Resolution[]> {
+  const layout = ctx.layouts.project(project);
+  ctx.layouts.service(project, service);
+  const environments = environment === undefined ? layout.environments : [ctx.layouts.environment(project, environment)];
+  const store = ctx.store;
+  {
+    const integration = await store.findIntegration(project, service);
+    const effective = integration ? await effectiveCiConfig(ctx, store, project, integration) : null;
+    const results: Resolution[] = [];
+    for (const env of environments) {
+      const { override } = await store.getOverrideState(project, service, env.name);
+      const artifacts: Artifact[] = [];
+      if (integration) {
+        const byEnvironment = await store.newestArtifact(integration.ciName, 'ENVIRONMENT', env.name);
+        const byStream = await store.newestArtifact(integration.ciName, 'RELEASE_STREAM', env.releaseStream);
+        for (const a of [byEnvironment, byStream]) if (a) artifacts.push(a);
+      }
+      results.push(
+        resolveArtifact({
+          environment: env,
+          ciName: integration?.ciName ?? null,
+          strategy: integration?.strategy ?? null,
+          registrationType: effective?.config?.registrationType ?? null,
+          override,
+          artifacts,
+        }),
+      );
+    }
+    return results;
+  }
+}

@@ -1,0 +1,181 @@
+// The control plane's domain service: the ControlPlane interface (src/api/control-plane.ts) over a Store.
+import { userInfo } from 'node:os';
+import type {
+  Artifact,
+  CiIntegration,
+  ContainerRegistry,
+  EffectiveCiConfig,
+  Environment,
+  HistoryEvent,
+  HistoryKind,
+  ImageStrategy,
+  Override,
+  Page,
+  Project,
+  ReleaseStream,
+  Resolution,
+} from '../core/model';
+import { listArtifacts, promoteArtifact, registerArtifact } from './artifact-operations';
+import { configureCi, ensureIntegration, getCiConfig, resetCi, setImageStrategy } from './ci-operations';
+import type { ServiceContext } from './context';
+import { Layouts } from './layout';
+import { attachImage, detachImage, getOverride, history, resolve } from './override-operations';
+import { getPushCredentials, listRegistries, listRepositories, listTags } from './registry-operations';
+import type { Store } from './store/store';
+import type {
+  AttachRequest,
+  ConfigureCiRequest,
+  Identity,
+  ListQuery,
+  ProjectLayout,
+  PromoteRequest,
+  PushCredentials,
+  RegisterRequest,
+  RegisterResult,
+  RegistryBrowser,
+  ResetResult,
+} from './types';
+
+export interface ControlPlaneServiceOptions {
+  store: Store;
+  /** The project(s) served, from the blueprint. */
+  layout: ProjectLayout | ProjectLayout[];
+  /** Who the caller is (embedded default: the OS user). */
+  identity?: Identity;
+  clock?: () => Date;
+  /** Where registry credential references are looked up (default process.env). */
+  env?: Record<string, string | undefined>;
+  registryBrowser?: RegistryBrowser;
+}
+
+/** The OS user, for the embedded control plane where nobody logs in. */
+export function osIdentity(): Identity {
+  let username = 'unknown';
+  try {
+    username = userInfo().username || username;
+  } catch {
+    // No passwd entry (some containers): keep "unknown".
+  }
+  return { username, name: username };
+}
+
+export class ControlPlaneService {
+  private readonly ctx: ServiceContext;
+
+  constructor(options: ControlPlaneServiceOptions | ServiceContext) {
+    if ('layouts' in options) {
+      this.ctx = options;
+      return;
+    }
+    this.ctx = {
+      store: options.store,
+      layouts: new Layouts(Array.isArray(options.layout) ? options.layout : [options.layout]),
+      identity: options.identity ?? osIdentity(),
+      clock: options.clock ?? (() => new Date()),
+      env: options.env ?? process.env,
+      registryBrowser: options.registryBrowser,
+    };
+  }
+
+  /** The same service acting for another caller (serve: one per authenticated request). */
+  forIdentity(identity: Identity): ControlPlaneService {
+    return new ControlPlaneService({ ...this.ctx, identity: { ...identity } });
+  }
+
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  async whoami(): Promise<Identity> {
+    return { ...this.ctx.identity };
+  }
+
+  async listProjects(): Promise<string[]> {
+    return this.ctx.layouts.projectNames;
+  }
+
+  async getProject(project: string): Promise<Project> {
+    return structuredClone(this.ctx.layouts.project(project));
+  }
+
+  async listEnvironments(project: string): Promise<Environment[]> {
+    return structuredClone(this.ctx.layouts.project(project).environments);
+  }
+
+  async listReleaseStreams(project: string): Promise<ReleaseStream[]> {
+    return structuredClone(this.ctx.layouts.project(project).releaseStreams);
+  }
+
+  async listRegistries(project: string): Promise<ContainerRegistry[]> {
+    return listRegistries(this.ctx, project);
+  }
+
+  listRepositories(project: string, registry: string): Promise<string[]> {
+    return listRepositories(this.ctx, project, registry);
+  }
+
+  listTags(project: string, registry: string, repository: string): Promise<string[]> {
+    return listTags(this.ctx, project, registry, repository);
+  }
+
+  async getPushCredentials(project: string, registry: string, service: string): Promise<PushCredentials | null> {
+    return getPushCredentials(this.ctx, project, registry, service);
+  }
+
+  ensureCiIntegration(project: string, service: string): Promise<CiIntegration> {
+    return this.ctx.store.transaction((store) => ensureIntegration(this.ctx, store, project, service));
+  }
+
+  async listCiIntegrations(project: string): Promise<CiIntegration[]> {
+    this.ctx.layouts.project(project);
+    return this.ctx.store.listIntegrations(project);
+  }
+
+  setImageStrategy(project: string, service: string, strategy: ImageStrategy): Promise<CiIntegration> {
+    return setImageStrategy(this.ctx, project, service, strategy);
+  }
+
+  getCiConfig(project: string, service?: string): Promise<EffectiveCiConfig> {
+    return getCiConfig(this.ctx, project, service);
+  }
+
+  configureCi(request: ConfigureCiRequest): Promise<EffectiveCiConfig> {
+    return configureCi(this.ctx, request);
+  }
+
+  resetCi(project: string, service?: string): Promise<ResetResult> {
+    return resetCi(this.ctx, project, service);
+  }
+
+  registerArtifact(request: RegisterRequest): Promise<RegisterResult> {
+    return registerArtifact(this.ctx, request);
+  }
+
+  listArtifacts(project: string, service: string, query?: ListQuery & { registrationValue?: string }): Promise<Page<Artifact>> {
+    return listArtifacts(this.ctx, project, service, query);
+  }
+
+  promoteArtifact(request: PromoteRequest): Promise<RegisterResult> {
+    return promoteArtifact(this.ctx, request);
+  }
+
+  attachImage(request: AttachRequest): Promise<Override> {
+    return attachImage(this.ctx, request);
+  }
+
+  detachImage(project: string, service: string, environment: string): Promise<Override> {
+    return detachImage(this.ctx, project, service, environment);
+  }
+
+  getOverride(project: string, service: string, environment: string): Promise<Override | null> {
+    return getOverride(this.ctx, project, service, environment);
+  }
+
+  history(project: string, service: string, query?: ListQuery & { environment?: string; kinds?: HistoryKind[] }): Promise<Page<HistoryEvent>> {
+    return history(this.ctx, project, service, query);
+  }
+
+  resolve(project: string, service: string, environment?: string): Promise<Resolution[]> {
+    return resolve(this.ctx, project, service, environment);
+  }
+}

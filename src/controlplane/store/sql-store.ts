@@ -1,0 +1,283 @@
+// The Store over kysely's query builder (portable SQL); opening and transactions are per dialect.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, ImageVersionPolicy, Override, Project, RegistrationType, CiStrategy } from '../../core/model';
+import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toCriterion, toEvent, toIntegration, toOverride } from './rows';
+import type { Database } from './schema';
+import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, OverrideState, Store } from './store';
+
+/** Runs `fn` inside one transaction on a connection of its own. */
+export type TransactionRunner = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+export class SqlStore implements Store {
+  constructor(
+    protected readonly db: Kysely<Database>,
+    /** null inside a transaction: nested calls join it. */
+    private readonly runTransaction: TransactionRunner | null,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (!this.runTransaction) return fn(this);
+    return this.runTransaction((trx) => fn(new SqlStore(trx, null)));
+  }
+
+  async syncLayout(project: Project, at: string): Promise<void> {
+    await this.transaction(async (s) => (s as SqlStore).writeLayout(project, at));
+  }
+
+  async claimInitialCi(project: string, at: string): Promise<boolean> {
+    const result = await this.db.updateTable('projects').set({ initial_ci_applied_at: at }).where('name', '=', project).where('initial_ci_applied_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  private async writeLayout(project: Project, at: string): Promise<void> {
+    const db = this.db;
+    await db.insertInto('projects').values({ name: project.name, synced_at: at, initial_ci_applied_at: null }).onConflict((oc) => oc.column('name').doUpdateSet({ synced_at: at })).execute();
+    for (const table of ['release_streams', 'environments', 'resources', 'registries'] as const) {
+      await db.deleteFrom(table).where('project', '=', project.name).execute();
+    }
+    for (const s of project.releaseStreams) {
+      await db.insertInto('release_streams').values({ project: project.name, name: s.name, prod: s.prod ? 1 : 0, description: s.description ?? null }).execute();
+    }
+    for (const e of project.environments) {
+      await db.insertInto('environments').values({ project: project.name, name: e.name, id: e.id, release_stream: e.releaseStream }).execute();
+    }
+    for (const r of project.resources) {
+      await db.insertInto('resources').values({ project: project.name, resource_type: r.resourceType, resource_name: r.resourceName }).execute();
+    }
+    for (const r of project.registries) {
+      await db
+        .insertInto('registries')
+        .values({ project: project.name, name: r.name, id: r.id, type: r.type, uri: r.uri, internal: r.internal ? 1 : 0, insecure: r.insecure ? 1 : 0 })
+        .execute();
+    }
+  }
+
+  async findIntegration(project: string, resourceName: string): Promise<CiIntegration | null> {
+    const row = await this.db.selectFrom('ci_integrations').selectAll().where('project', '=', project).where('resource_name', '=', resourceName).executeTakeFirst();
+    return row ? toIntegration(row) : null;
+  }
+
+  async findIntegrationByCiName(ciName: string): Promise<CiIntegration | null> {
+    const row = await this.db.selectFrom('ci_integrations').selectAll().where('ci_name', '=', ciName).executeTakeFirst();
+    return row ? toIntegration(row) : null;
+  }
+
+  async listIntegrations(project: string): Promise<CiIntegration[]> {
+    const rows = await this.db.selectFrom('ci_integrations').selectAll().where('project', '=', project).orderBy('resource_name').execute();
+    return rows.map(toIntegration);
+  }
+
+  async insertIntegration(i: CiIntegration, createdBy: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('ci_integrations')
+      .values({
+        id: i.id,
+        project: i.project,
+        resource_type: i.resourceType,
+        resource_name: i.resourceName,
+        ci_name: i.ciName,
+        strategy: i.strategy,
+        created_at: i.createdAt,
+        created_by: createdBy,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async setIntegrationStrategy(project: string, resourceName: string, strategy: ImageStrategy): Promise<void> {
+    await this.db.updateTable('ci_integrations').set({ strategy }).where('project', '=', project).where('resource_name', '=', resourceName).execute();
+  }
+
+  async findCiConfig(project: string, service: string | null): Promise<CiConfig | null> {
+    const row = await this.db.selectFrom('ci_configs').selectAll().where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirst();
+    if (!row) return null;
+    const rules = await this.db.selectFrom('routing_rules').selectAll().where('config_id', '=', row.id).orderBy('position').execute();
+    const workflow = await this.db.selectFrom('promotion_workflows').select('hierarchy').where('config_id', '=', row.id).executeTakeFirst();
+    return {
+      registrationType: row.registration_type as RegistrationType,
+      ciStrategy: row.ci_strategy as CiStrategy,
+      routingRules: rules.map(toCriterion),
+      promotionHierarchy: workflow ? (JSON.parse(workflow.hierarchy) as string[]) : [],
+      policy: JSON.parse(row.policy) as ImageVersionPolicy,
+    };
+  }
+
+  async saveCiConfig(project: string, service: string | null, config: CiConfig, at: string, by: string): Promise<void> {
+    await this.transaction(async (s) => {
+      const db = (s as SqlStore).db;
+      const values = { registration_type: config.registrationType, ci_strategy: config.ciStrategy, policy: JSON.stringify(config.policy), updated_at: at, updated_by: by };
+      await db
+        .insertInto('ci_configs')
+        .values({ project, service, scope: service ?? '', ...values })
+        .onConflict((oc) => oc.columns(['project', 'scope']).doUpdateSet(values))
+        .execute();
+      const { id } = await db.selectFrom('ci_configs').select('id').where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirstOrThrow();
+      await db.deleteFrom('routing_rules').where('config_id', '=', id).execute();
+      await db.deleteFrom('promotion_workflows').where('config_id', '=', id).execute();
+      for (const [position, c] of config.routingRules.entries()) {
+        await db
+          .insertInto('routing_rules')
+          .values({ config_id: id, position, metadata_key: c.metadataKey, operator: c.operator, value: c.value, priority: c.priority, route_to: c.routeTo })
+          .execute();
+      }
+      if (config.promotionHierarchy.length > 0) {
+        await db.insertInto('promotion_workflows').values({ config_id: id, hierarchy: JSON.stringify(config.promotionHierarchy) }).execute();
+      }
+    });
+  }
+
+  async deleteCiConfig(project: string, service: string | null): Promise<DeletedCiConfig> {
+    return this.transaction(async (s) => {
+      const db = (s as SqlStore).db;
+      const previous = await s.findCiConfig(project, service);
+      if (!previous) return { deletedRoutingRules: 0, deletedPromotionWorkflow: false, previous: null };
+      const { id } = await db.selectFrom('ci_configs').select('id').where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirstOrThrow();
+      const rules = await db.deleteFrom('routing_rules').where('config_id', '=', id).executeTakeFirst();
+      const workflow = await db.deleteFrom('promotion_workflows').where('config_id', '=', id).executeTakeFirst();
+      await db.deleteFrom('ci_configs').where('id', '=', id).execute();
+      return { deletedRoutingRules: Number(rules.numDeletedRows), deletedPromotionWorkflow: Number(workflow.numDeletedRows) > 0, previous };
+    });
+  }
+
+  async findArtifact(key: ArtifactKey): Promise<Artifact | null> {
+    const row = await this.db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where('ci_name', '=', key.ciName)
+      .where('identity_key', '=', key.identity)
+      .where('registration_type', '=', key.registrationType)
+      .where('registration_key', '=', key.registrationValue ?? '')
+      .executeTakeFirst();
+    return row ? toArtifact(row) : null;
+  }
+
+  async getArtifact(id: string): Promise<Artifact | null> {
+    const row = await this.db.selectFrom('artifacts').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toArtifact(row) : null;
+  }
+
+  async insertArtifact(artifact: Artifact): Promise<boolean> {
+    const result = await this.db.insertInto('artifacts').values(fromArtifact(artifact)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async listArtifacts(ciName: string, query: { registrationValue?: string; limit: number; offset: number }): Promise<{ items: Artifact[]; total: number }> {
+    let base = this.db.selectFrom('artifacts').where('ci_name', '=', ciName);
+    if (query.registrationValue !== undefined) base = base.where('registration_key', '=', query.registrationValue);
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await base.selectAll().orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(query.limit).offset(query.offset).execute();
+    return { items: rows.map(toArtifact), total: Number(total) };
+  }
+
+  async newestArtifact(ciName: string, registrationType: RegistrationType, registrationValue: string): Promise<Artifact | null> {
+    const row = await this.db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where('ci_name', '=', ciName)
+      .where('registration_type', '=', registrationType)
+      .where('registration_key', '=', registrationValue)
+      .orderBy('created_at', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toArtifact(row) : null;
+  }
+
+  async countArtifacts(ciName?: string): Promise<number> {
+    let q = this.db.selectFrom('artifacts').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (ciName !== undefined) q = q.where('ci_name', '=', ciName);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  }
+
+  async getOverrideState(project: string, resourceName: string, environment: string): Promise<OverrideState> {
+    const row = await this.db
+      .selectFrom('overrides')
+      .selectAll()
+      .where('project', '=', project)
+      .where('resource_name', '=', resourceName)
+      .where('environment', '=', environment)
+      .executeTakeFirst();
+    if (!row) return { override: null, revision: 0, last: null };
+    const last = toOverride(row);
+    return { override: row.active === 1 ? last : null, revision: row.revision, last };
+  }
+
+  async saveOverride(o: Override): Promise<void> {
+    const values = {
+      resource_type: o.resourceType,
+      active: 1,
+      image: o.image,
+      labels: JSON.stringify(o.labels),
+      revision: o.revision,
+      change_log: o.changeLog,
+      updated_at: o.updatedAt,
+      updated_by: o.updatedBy,
+    };
+    await this.db
+      .insertInto('overrides')
+      .values({ project: o.project, resource_name: o.resourceName, environment: o.environment, ...values })
+      .onConflict((oc) => oc.columns(['project', 'resource_name', 'environment']).doUpdateSet(values))
+      .execute();
+  }
+
+  async deactivateOverride(project: string, resourceName: string, environment: string, revision: number, at: string, by: string): Promise<void> {
+    await this.db
+      .updateTable('overrides')
+      .set({ active: 0, revision, updated_at: at, updated_by: by })
+      .where('project', '=', project)
+      .where('resource_name', '=', resourceName)
+      .where('environment', '=', environment)
+      .execute();
+  }
+
+  async insertEvent(e: HistoryEvent): Promise<void> {
+    await this.db
+      .insertInto('events')
+      .values({
+        id: e.id,
+        project: e.project,
+        resource_name: e.resourceName,
+        environment: e.environment,
+        kind: e.kind,
+        revision: e.revision,
+        summary: e.summary,
+        details: JSON.stringify(e.details),
+        at: e.at,
+        by: e.by,
+      })
+      .execute();
+  }
+
+  async listEvents(q: EventQuery): Promise<{ items: HistoryEvent[]; total: number }> {
+    let base = this.db.selectFrom('events').where('project', '=', q.project).where('resource_name', '=', q.resourceName);
+    if (q.environment !== undefined) base = base.where('environment', '=', q.environment);
+    if (q.kinds && q.kinds.length > 0) base = base.where('kind', 'in', q.kinds);
+    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await base.selectAll().orderBy('seq', 'desc').limit(q.limit).offset(q.offset).execute();
+    return { items: rows.map(toEvent), total: Number(total) };
+  }
+
+  async createApiToken(username: string, name: string, tokenHash: string): Promise<ApiToken> {
+    const row = { id: randomUUID(), username, name, token_hash: tokenHash, created_at: new Date().toISOString() };
+    await this.db.insertInto('api_tokens').values(row).execute();
+    return toApiToken(row);
+  }
+
+  async findApiTokens(username: string): Promise<ApiToken[]> {
+    const rows = await this.db.selectFrom('api_tokens').selectAll().where('username', '=', username).orderBy('created_at').execute();
+    return rows.map(toApiToken);
+  }
+
+  async countApiTokens(): Promise<number> {
+    return Number((await this.db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+export { artifactIdentity };

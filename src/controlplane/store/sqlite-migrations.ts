@@ -1,0 +1,158 @@
+// Versioned schema for the SQLite store, applied in order by kysely's Migrator. Never edit a shipped migration: add one.
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createTable('projects').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('synced_at', 'text', (c) => c.notNull())
+      .addColumn('initial_ci_applied_at', 'text')
+      .execute();
+    await db.schema
+      .createTable('release_streams')
+      .addColumn('project', 'text', (c) => c.notNull().references('projects.name').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('prod', 'integer', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addPrimaryKeyConstraint('release_streams_pk', ['project', 'name'])
+      .execute();
+    await db.schema
+      .createTable('environments')
+      .addColumn('project', 'text', (c) => c.notNull().references('projects.name').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('release_stream', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('environments_pk', ['project', 'name'])
+      .execute();
+    await db.schema
+      .createTable('resources')
+      .addColumn('project', 'text', (c) => c.notNull().references('projects.name').onDelete('cascade'))
+      .addColumn('resource_type', 'text', (c) => c.notNull())
+      .addColumn('resource_name', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('resources_pk', ['project', 'resource_name'])
+      .execute();
+    await db.schema
+      .createTable('registries')
+      .addColumn('project', 'text', (c) => c.notNull().references('projects.name').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('uri', 'text', (c) => c.notNull())
+      .addColumn('internal', 'integer', (c) => c.notNull())
+      .addColumn('insecure', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('registries_pk', ['project', 'name'])
+      .execute();
+    await db.schema
+      .createTable('ci_integrations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
+      .addColumn('resource_type', 'text', (c) => c.notNull())
+      .addColumn('resource_name', 'text', (c) => c.notNull())
+      .addColumn('ci_name', 'text', (c) => c.notNull().unique())
+      .addColumn('strategy', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addUniqueConstraint('ci_integrations_resource_unique', ['project', 'resource_name'])
+      .execute();
+    await db.schema
+      .createTable('ci_configs')
+      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
+      .addColumn('service', 'text')
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('registration_type', 'text', (c) => c.notNull())
+      .addColumn('ci_strategy', 'text', (c) => c.notNull())
+      .addColumn('policy', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addUniqueConstraint('ci_configs_scope_unique', ['project', 'scope'])
+      .execute();
+    await db.schema
+      .createTable('routing_rules')
+      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('config_id', 'integer', (c) => c.notNull().references('ci_configs.id').onDelete('cascade'))
+      .addColumn('position', 'integer', (c) => c.notNull())
+      .addColumn('metadata_key', 'text', (c) => c.notNull())
+      .addColumn('operator', 'text', (c) => c.notNull())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('priority', 'integer', (c) => c.notNull())
+      .addColumn('route_to', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('routing_rules_config').on('routing_rules').columns(['config_id', 'position']).execute();
+    await db.schema
+      .createTable('promotion_workflows')
+      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('config_id', 'integer', (c) => c.notNull().unique().references('ci_configs.id').onDelete('cascade'))
+      .addColumn('hierarchy', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('artifacts')
+      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('ci_name', 'text', (c) => c.notNull().references('ci_integrations.ci_name'))
+      .addColumn('artifact_uri', 'text', (c) => c.notNull())
+      .addColumn('digest', 'text')
+      .addColumn('tag', 'text')
+      .addColumn('artifact_type', 'text', (c) => c.notNull())
+      .addColumn('registry', 'text')
+      .addColumn('registration_type', 'text', (c) => c.notNull())
+      .addColumn('registration_value', 'text')
+      .addColumn('identity_key', 'text', (c) => c.notNull())
+      .addColumn('registration_key', 'text', (c) => c.notNull())
+      .addColumn('external_id', 'text')
+      .addColumn('description', 'text')
+      .addColumn('metadata', 'text', (c) => c.notNull())
+      .addColumn('applied_rule', 'text')
+      .addColumn('promoted', 'integer', (c) => c.notNull())
+      .addColumn('promoted_from', 'text', (c) => c.references('artifacts.id'))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('created_by', 'text', (c) => c.notNull())
+      .addUniqueConstraint('artifacts_identity_unique', ['ci_name', 'identity_key', 'registration_type', 'registration_key'])
+      .execute();
+    await db.schema.createIndex('artifacts_by_value').on('artifacts').columns(['ci_name', 'registration_type', 'registration_key', 'created_at', 'seq']).execute();
+    await db.schema.createIndex('artifacts_by_time').on('artifacts').columns(['ci_name', 'created_at', 'seq']).execute();
+    await db.schema
+      .createTable('overrides')
+      .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
+      .addColumn('resource_type', 'text', (c) => c.notNull())
+      .addColumn('resource_name', 'text', (c) => c.notNull())
+      .addColumn('environment', 'text', (c) => c.notNull())
+      .addColumn('active', 'integer', (c) => c.notNull())
+      .addColumn('image', 'text', (c) => c.notNull())
+      .addColumn('labels', 'text', (c) => c.notNull())
+      .addColumn('revision', 'integer', (c) => c.notNull())
+      .addColumn('change_log', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('overrides_pk', ['project', 'resource_name', 'environment'])
+      .execute();
+    await db.schema
+      .createTable('events')
+      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', 'text', (c) => c.notNull().unique())
+      .addColumn('project', 'text', (c) => c.notNull())
+      .addColumn('resource_name', 'text')
+      .addColumn('environment', 'text')
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('revision', 'integer')
+      .addColumn('summary', 'text', (c) => c.notNull())
+      .addColumn('details', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('by', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('events_by_resource').on('events').columns(['project', 'resource_name', 'seq']).execute();
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('username', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('api_tokens_by_user').on('api_tokens').column('username').execute();
+  },
+};
+
+export const sqliteMigrations: MigrationProvider = {
+  async getMigrations() {
+    return { '0001_initial': initial };
+  },
+};
