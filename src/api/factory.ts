@@ -1,0 +1,52 @@
+// One place that decides which control plane a command talks to: a remote one over HTTP when a URL is
+// given, else the embedded one (blueprint + local SQLite). Heavy modules load only when chosen.
+import type { RegistryBrowser } from '../controlplane/types';
+import type { ControlPlane } from './control-plane';
+
+export interface ControlPlaneChoice {
+  /** Remote control plane (Facets or `facetsctl serve`); absent = embedded. */
+  controlPlaneUrl?: string;
+  username?: string;
+  token?: string;
+  /** Embedded: blueprint file (else FACETS_BLUEPRINT, else facets.yaml upward from cwd). */
+  blueprint?: string;
+  /** Embedded: state database (else FACETS_DB, else <blueprint dir>/.facets/state.db). */
+  db?: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Remote: per-request timeout and retries of idempotent calls. */
+  timeoutMs?: number;
+  retries?: number;
+  /** Embedded: lists repositories/tags (`registries repos|tags`). */
+  registryBrowser?: RegistryBrowser;
+}
+
+export interface ControlPlaneHandle {
+  client: ControlPlane;
+  kind: 'remote' | 'embedded';
+  close(): Promise<void>;
+}
+
+export async function createControlPlane(choice: ControlPlaneChoice): Promise<ControlPlaneHandle> {
+  if (choice.controlPlaneUrl) {
+    const { HttpControlPlane } = require('./http-client') as typeof import('./http-client');
+    const client = new HttpControlPlane({
+      baseUrl: choice.controlPlaneUrl,
+      username: choice.username,
+      token: choice.token,
+      timeoutMs: choice.timeoutMs,
+      retries: choice.retries,
+    });
+    return { client, kind: 'remote', close: async () => {} };
+  }
+  const { openInProcessControlPlane } = require('./in-process') as typeof import('./in-process');
+  const { createRegistryBrowser } = require('./registry-browser') as typeof import('./registry-browser');
+  const embedded = await openInProcessControlPlane({
+    blueprintPath: choice.blueprint,
+    dbPath: choice.db,
+    cwd: choice.cwd,
+    env: choice.env,
+    registryBrowser: choice.registryBrowser ?? createRegistryBrowser(),
+  });
+  return { client: embedded.client, kind: 'embedded', close: () => embedded.close() };
+}

@@ -1,0 +1,91 @@
+// The OpenAPI 3 document of exactly what serve exposes, generated from the route table
+// (openapi/facetsctl-serve.yaml is this document; a test keeps the two equal).
+import { stringify } from 'yaml';
+import type { RouteSpec } from './route';
+import { ROUTES } from './routes';
+import { ErrorDetails, schemaName, type Schema } from './schemas';
+
+type Doc = Record<string, unknown>;
+
+function schemaConverter(components: Record<string, unknown>) {
+  const convert = (value: unknown, top = false): unknown => {
+    if (Array.isArray(value)) return value.map((v) => convert(v));
+    if (value === null || typeof value !== 'object') return value;
+    const name = schemaName(value as Schema);
+    if (name && !top) {
+      if (!(name in components)) {
+        components[name] = {};
+        components[name] = convert(value, true);
+      }
+      return { $ref: `#/components/schemas/${name}` };
+    }
+    const out: Doc = {};
+    for (const [key, v] of Object.entries(value)) out[key] = key === 'properties' ? Object.fromEntries(Object.entries(v as Doc).map(([p, s]) => [p, convert(s)])) : convert(v);
+    return out;
+  };
+  return convert;
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDetails' } } } });
+
+const ERROR_RESPONSES: Record<string, [string, string]> = {
+  '400': ['BadRequest', 'Bad request: code BAD_REQUEST (schema) or USAGE, message names the field'],
+  '401': ['Unauthorized', 'Missing or invalid credentials: code UNAUTHORIZED (with WWW-Authenticate: Basic)'],
+  '404': ['NotFound', 'Unknown project, service, environment, registry or CI (code NOT_FOUND)'],
+  '409': ['Conflict', 'Conflict, e.g. a registration type change without a reset (code CONFLICT)'],
+  '422': ['PolicyRefused', 'Refused by the image version policy or requireRoute (code POLICY)'],
+  '500': ['InternalServerError', 'Internal error (code INTERNAL, no details)'],
+};
+
+function operation(route: RouteSpec, convert: (v: unknown) => unknown): Doc {
+  const parameters: Doc[] = [];
+  for (const [name, description] of Object.entries(route.pathParams ?? {})) parameters.push({ in: 'path', name, required: true, description, schema: { type: 'string' } });
+  for (const [name, q] of Object.entries(route.query ?? {})) {
+    const p: Doc = { in: 'query', name, required: Boolean(q.required), schema: q.schema };
+    if (q.description) p.description = q.description;
+    if (q.extension) p['x-facetsctl-extension'] = true;
+    parameters.push(p);
+  }
+  const ok: Doc = { description: route.response.description };
+  if (route.response.schema) ok.content = { 'application/json': { schema: convert(route.response.schema) } };
+  if (route.response.headers) ok.headers = Object.fromEntries(Object.entries(route.response.headers).map(([h, d]) => [h, { description: d, schema: { type: 'integer' } }]));
+  const responses: Doc = { '200': ok };
+  if (route.operationId === 'getResourceOverrideObject') responses['204'] = { description: 'No override for this environment and service' };
+  for (const [status, name] of Object.entries(ERROR_RESPONSES)) responses[status] = { $ref: `#/components/responses/${name[0]}` };
+  const op: Doc = { operationId: route.operationId, summary: route.summary };
+  if (route.extension) op['x-facetsctl-extension'] = true;
+  if (parameters.length) op.parameters = parameters;
+  if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: convert(route.body) } } };
+  op.responses = responses;
+  return op;
+}
+
+export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Doc {
+  const components: Record<string, unknown> = {};
+  const convert = schemaConverter(components);
+  convert(ErrorDetails);
+  const paths: Record<string, Doc> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path][route.method.toLowerCase()] = operation(route, convert);
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'facetsctl serve',
+      version: '1.0',
+      description:
+        'The control plane that `facetsctl serve` exposes: the Facets control-plane paths and bodies (facets-api/openapi.yaml) that facetsctl uses, plus additions marked x-facetsctl-extension. Every operation needs HTTP Basic auth: username and personal access token. Errors are {code, message, hint?}.',
+    },
+    security: [{ basicAuth: [] }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
+      responses: Object.fromEntries(Object.values(ERROR_RESPONSES).map(([name, description]) => [name, errorResponse(description)])),
+      securitySchemes: { basicAuth: { type: 'http', scheme: 'basic', description: 'username + personal access token' } },
+    },
+  };
+}
+
+export const openApiYaml = (): string =>
+  `# Generated from src/controlplane/http/routes: node dist/controlplane/http/main.js --openapi > openapi/facetsctl-serve.yaml\n${stringify(buildOpenApiDocument(), { lineWidth: 0 })}`;

@@ -1,0 +1,84 @@
+// One table drives serve: each route's method, Facets path, schemas and handler. fastify registers it,
+// and the OpenAPI document (openapi/facetsctl-serve.yaml) is generated from the same table.
+import type { FastifyReply } from 'fastify';
+import { FacetsError } from '../../core/errors';
+import type { Environment } from '../../core/model';
+import type { Identity } from '../types';
+import type { Schema } from './schemas';
+import type { ServedControlPlane } from './served';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface QueryParameter {
+  schema: Schema;
+  required?: boolean;
+  description?: string;
+  extension?: boolean;
+}
+
+export interface RouteRequest {
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  body: unknown;
+}
+
+export interface RouteContext {
+  /** The control plane acting as the authenticated user. */
+  cp: ServedControlPlane;
+  identity: Identity;
+  reply: FastifyReply;
+}
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** OpenAPI syntax: /cc-ui/v1/stacks/{stackName} */
+  path: string;
+  operationId: string;
+  summary: string;
+  /** Not in the Facets API: a facetsctl addition. */
+  extension?: boolean;
+  /** Facets answers this with an empty 200; serve does too when asked with `Prefer: return=minimal`. */
+  facetsBodyless?: boolean;
+  pathParams?: Record<string, string>;
+  query?: Record<string, QueryParameter>;
+  body?: Schema;
+  response: { description: string; schema?: Schema; headers?: Record<string, string> };
+  handler(request: RouteRequest, context: RouteContext): Promise<unknown>;
+}
+
+/** fastify's path syntax for an OpenAPI path. */
+export const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** The only project of this server when a Facets path does not name one. */
+export async function projectOf(cp: ServedControlPlane, stackName: string | undefined): Promise<string> {
+  if (stackName) return stackName;
+  const projects = await cp.listProjects();
+  if (projects.length === 1) return projects[0];
+  throw new FacetsError('USAGE', `stackName is required: this control plane serves ${projects.length} projects (${projects.join(', ')})`);
+}
+
+/** An environment by id (Facets clusterId) or by name; unknown values pass through so the service names the known ones. */
+export async function environmentName(cp: ServedControlPlane, project: string, clusterId: string): Promise<string> {
+  const environments: Environment[] = await cp.listEnvironments(project);
+  return environments.find((e) => e.id === clusterId)?.name ?? clusterId;
+}
+
+/** The project and service behind a ciName. */
+export async function integrationByCiName(cp: ServedControlPlane, ciName: string) {
+  for (const project of await cp.listProjects()) {
+    const integration = (await cp.listCiIntegrations(project)).find((i) => i.ciName === ciName);
+    if (integration) return integration;
+  }
+  throw new FacetsError('NOT_FOUND', `no CI integration is named "${ciName}"`, 'list them with GET /cc-ui/v1/artifacts-ci');
+}
+
+export function nonNegativeInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) throw new FacetsError('USAGE', `query parameter ${name} must be a non-negative integer (got "${value}")`);
+  return Number(value);
+}
+
+export const PAGING: Record<string, QueryParameter> = {
+  limit: { schema: { type: 'integer', minimum: 0 }, extension: true, description: 'page size' },
+  offset: { schema: { type: 'integer', minimum: 0 }, extension: true, description: 'items to skip' },
+};

@@ -1,0 +1,209 @@
+// CI integrations (Facets artifacts-ci) and CI/CD configuration (ci-cd), project and service level.
+import type { FastifyReply } from 'fastify';
+import type { Artifact, ImageStrategy, Page } from '../../../core/model';
+import type { ResetResult as ResetResultModel } from '../../types';
+import { integrationByCiName, nonNegativeInt, PAGING, type RouteSpec } from '../route';
+import {
+  ArtifactCI,
+  arrayOf,
+  CiArtifactResponse,
+  CiCdDtoRequest,
+  CiCdDtoResponse,
+  CiCustomCiCdRequest,
+  CiCustomCiCdResponse,
+  ImageStrategyRequest,
+  ResetResult,
+} from '../schemas';
+import { fromCiCdRequest, toArtifactCi, toArtifactWire, toCiCd, type CiCdRequestWire } from '../wire';
+
+const RESOURCE = '/cc-ui/v1/facetsctl/stacks/{stackName}/resources/{resourceName}';
+const resourceParams = { stackName: 'project name', resourceName: 'service (resource) name' };
+
+function pageReply(reply: FastifyReply, page: Page<Artifact>) {
+  reply.header('x-total-count', String(page.total));
+  reply.header('x-limit', String(page.limit));
+  reply.header('x-offset', String(page.offset));
+  return page.items.map(toArtifactWire);
+}
+
+function toResetWire(project: string, r: ResetResultModel) {
+  const previous = r.previous ? toCiCd({ project, mode: 'CUSTOM', config: r.previous }) : undefined;
+  return previous ? { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow, previous } : { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow };
+}
+
+export const ciRoutes: RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/cc-ui/v1/artifacts-ci',
+    operationId: 'getAllArtifactsCI',
+    summary: 'Every CI integration',
+    response: { description: 'OK', schema: arrayOf(ArtifactCI) },
+    handler: async (_req, { cp }) => (await Promise.all((await cp.listProjects()).map((p) => cp.listCiIntegrations(p)))).flat().map(toArtifactCi),
+  },
+  {
+    method: 'GET',
+    path: '/cc-ui/v1/artifacts-ci/blueprint/{stackName}',
+    operationId: 'getArtifactCIsByStack',
+    summary: "A project's CI integrations",
+    pathParams: { stackName: 'project name' },
+    response: { description: 'OK', schema: arrayOf(ArtifactCI) },
+    handler: async ({ params }, { cp }) => (await cp.listCiIntegrations(params.stackName)).map(toArtifactCi),
+  },
+  {
+    method: 'GET',
+    path: '/cc-ui/v1/artifacts-ci/name/{ciName}',
+    operationId: 'getArtifactCIByName',
+    summary: 'One CI integration by ciName',
+    pathParams: { ciName: 'CI name' },
+    response: { description: 'OK', schema: ArtifactCI },
+    handler: async ({ params }, { cp }) => toArtifactCi(await integrationByCiName(cp, params.ciName)),
+  },
+  {
+    method: 'GET',
+    path: '/cc-ui/v1/artifacts-ci/{ciName}/artifacts',
+    operationId: 'getArtifactsForCI',
+    summary: "The CI's artifacts, newest first (X-Total-Count carries the total)",
+    pathParams: { ciName: 'CI name' },
+    query: { ...PAGING, registrationValue: { schema: { type: 'string' }, extension: true, description: 'only artifacts registered to this environment or release stream' } },
+    response: { description: 'OK', schema: arrayOf(CiArtifactResponse), headers: { 'X-Total-Count': 'number of artifacts matching, across pages' } },
+    handler: async ({ params, query }, { cp, reply }) => {
+      const integration = await integrationByCiName(cp, params.ciName);
+      const page = await cp.listArtifacts(integration.project, integration.resourceName, {
+        limit: nonNegativeInt(query.limit, 'limit'),
+        offset: nonNegativeInt(query.offset, 'offset'),
+        registrationValue: query.registrationValue,
+      });
+      return pageReply(reply, page);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/cc-ui/v1/ci-cd/{stackName}',
+    operationId: 'getCiCdDetails',
+    summary: 'The project-level CI/CD configuration (mode NONE when there is none)',
+    pathParams: { stackName: 'project name' },
+    response: { description: 'OK', schema: CiCdDtoResponse },
+    handler: async ({ params }, { cp }) => toCiCd(await cp.getCiConfig(params.stackName)),
+  },
+  {
+    method: 'POST',
+    path: '/cc-ui/v1/ci-cd',
+    operationId: 'saveCiCdDetails',
+    facetsBodyless: true,
+    summary: 'Save the project-level CI/CD configuration (partial: absent fields keep their value); the registration type cannot change without a reset',
+    body: CiCdDtoRequest,
+    response: { description: 'The resulting configuration', schema: CiCdDtoResponse },
+    handler: async ({ body }, { cp }) => {
+      const request = body as CiCdRequestWire & { stackName: string };
+      return toCiCd(await cp.configureCi({ project: request.stackName, config: fromCiCdRequest(request) }));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/cc-ui/v1/ci-cd/{stackName}',
+    operationId: 'resetCiCdDetails',
+    facetsBodyless: true,
+    summary: 'Reset the project-level CI/CD: deletes the default routing rules and promotion workflow',
+    pathParams: { stackName: 'project name' },
+    response: { description: 'What the reset deleted', schema: ResetResult },
+    handler: async ({ params }, { cp }) => toResetWire(params.stackName, await cp.resetCi(params.stackName)),
+  },
+  {
+    method: 'GET',
+    path: '/cc-ui/v1/ci-cd/ci/{ciName}',
+    operationId: 'getCiLevelCiCdDetails',
+    summary: "A CI integration's effective CI/CD configuration",
+    pathParams: { ciName: 'CI name' },
+    response: { description: 'OK', schema: CiCustomCiCdResponse },
+    handler: async ({ params }, { cp }) => {
+      const integration = await integrationByCiName(cp, params.ciName);
+      return toCiCd(await cp.getCiConfig(integration.project, integration.resourceName));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/cc-ui/v1/ci-cd/ci/{ciName}/custom',
+    operationId: 'saveCustomCiCd',
+    summary: "Set a service's own CI/CD configuration (its image strategy becomes SERVICE_CI)",
+    pathParams: { ciName: 'CI name' },
+    body: CiCustomCiCdRequest,
+    response: { description: 'The resulting configuration', schema: CiCustomCiCdResponse },
+    handler: async ({ params, body }, { cp }) => {
+      const integration = await integrationByCiName(cp, params.ciName);
+      const config = fromCiCdRequest(body as CiCdRequestWire);
+      return toCiCd(await cp.configureCi({ project: integration.project, service: integration.resourceName, config }));
+    },
+  },
+  {
+    method: 'POST',
+    path: `${RESOURCE}/ci-integration`,
+    operationId: 'ensureCiIntegration',
+    summary: "The service's CI integration, created (with its ciName) on first call; idempotent",
+    extension: true,
+    pathParams: resourceParams,
+    response: { description: 'OK', schema: ArtifactCI },
+    handler: async ({ params }, { cp }) => toArtifactCi(await cp.ensureCiIntegration(params.stackName, params.resourceName)),
+  },
+  {
+    method: 'PUT',
+    path: `${RESOURCE}/image-strategy`,
+    operationId: 'setImageStrategy',
+    summary: "Set the service's image strategy: PROJECT_CI, SERVICE_CI or MANUAL",
+    extension: true,
+    pathParams: resourceParams,
+    body: ImageStrategyRequest,
+    response: { description: 'OK', schema: ArtifactCI },
+    handler: async ({ params, body }, { cp }) =>
+      toArtifactCi(await cp.setImageStrategy(params.stackName, params.resourceName, (body as { imageStrategy: ImageStrategy }).imageStrategy)),
+  },
+  {
+    method: 'GET',
+    path: `${RESOURCE}/ci-cd`,
+    operationId: 'getServiceCiCd',
+    summary: "The service's effective CI/CD configuration (INHERITED, CUSTOM or NONE)",
+    extension: true,
+    pathParams: resourceParams,
+    response: { description: 'OK', schema: CiCustomCiCdResponse },
+    handler: async ({ params }, { cp }) => toCiCd(await cp.getCiConfig(params.stackName, params.resourceName)),
+  },
+  {
+    method: 'POST',
+    path: `${RESOURCE}/ci-cd`,
+    operationId: 'saveServiceCiCd',
+    summary: "Set the service's own CI/CD configuration in one step (partial; its image strategy becomes SERVICE_CI)",
+    extension: true,
+    pathParams: resourceParams,
+    body: CiCustomCiCdRequest,
+    response: { description: 'The resulting configuration', schema: CiCustomCiCdResponse },
+    handler: async ({ params, body }, { cp }) =>
+      toCiCd(await cp.configureCi({ project: params.stackName, service: params.resourceName, config: fromCiCdRequest(body as CiCdRequestWire) })),
+  },
+  {
+    method: 'GET',
+    path: `${RESOURCE}/artifacts`,
+    operationId: 'getServiceArtifacts',
+    summary: "The service's artifacts, newest first (X-Total-Count carries the total); empty before its first registration",
+    extension: true,
+    pathParams: resourceParams,
+    query: { ...PAGING, registrationValue: { schema: { type: 'string' }, description: 'only artifacts registered to this environment or release stream' } },
+    response: { description: 'OK', schema: arrayOf(CiArtifactResponse), headers: { 'X-Total-Count': 'number of artifacts matching, across pages' } },
+    handler: async ({ params, query }, { cp, reply }) => {
+      const page = await cp.listArtifacts(params.stackName, params.resourceName, {
+        limit: nonNegativeInt(query.limit, 'limit'),
+        offset: nonNegativeInt(query.offset, 'offset'),
+        registrationValue: query.registrationValue,
+      });
+      return pageReply(reply, page);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: `${RESOURCE}/ci-cd`,
+    operationId: 'resetServiceCiCd',
+    summary: "Reset the service's own CI/CD: deletes its routing rules and promotion workflow",
+    extension: true,
+    pathParams: resourceParams,
+    response: { description: 'What the reset deleted', schema: ResetResult },
+    handler: async ({ params }, { cp }) => toResetWire(params.stackName, await cp.resetCi(params.stackName, params.resourceName)),
+  },
+];

@@ -1,0 +1,75 @@
+// Many CI jobs register at once through one serve: no artifact is lost or duplicated, and a reset
+// racing with registrations leaves a consistent state.
+import { HttpControlPlane } from '../../src/api/http-client';
+import type { RegisterResult } from '../../src/api/control-plane';
+import { makeProjectDir, pinned, PROJECT, type ProjectDir } from '../contract/project';
+import { spawnServe, type ServeProcess } from './serve-process';
+
+const CONFIG = {
+  registrationType: 'ENVIRONMENT' as const,
+  routingRules: [{ metadataKey: 'BRANCH_NAME', operator: 'EQUALS' as const, value: 'main', priority: 1, routeTo: 'dev' }],
+  promotionHierarchy: ['dev', 'staging', 'production'],
+};
+
+describe('Concurrent registrations through serve', () => {
+  let project: ProjectDir;
+  let server: ServeProcess;
+  let client: HttpControlPlane;
+  beforeEach(async () => {
+    project = makeProjectDir('facetsctl-concurrency-');
+    server = await spawnServe({ blueprint: project.blueprint, db: project.db });
+    client = new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: server.adminToken, retries: 0 });
+    await client.configureCi({ project: PROJECT, config: CONFIG });
+  });
+  afterEach(async () => {
+    await server.stop();
+    project.remove();
+  });
+
+  const listAll = async (service: string) => (await client.listArtifacts(PROJECT, service, { limit: 500 })).items;
+
+  test('100 concurrent registrations (same and different digests) lose and duplicate nothing', async () => {
+    // 10 digests registered 5 times each, plus 50 distinct ones: 60 artifacts, 100 calls.
+    const uris = [...Array.from({ length: 50 }, (_, i) => pinned('shop/checkout', '1.0.0', `same-${i % 10}`)), ...Array.from({ length: 50 }, (_, i) => pinned('shop/checkout', `2.0.${i}`, `distinct-${i}`))];
+    const results = await Promise.all(
+      uris.map((artifactUri, i) =>
+        i % 2
+          ? client.registerArtifact({ project: PROJECT, service: 'checkout', artifactUri, target: { kind: 'environment', value: 'dev' } })
+          : client.registerArtifact({ project: PROJECT, service: 'checkout', artifactUri, target: { kind: 'metadata' }, metadata: { BRANCH_NAME: 'main' } }),
+      ),
+    );
+    const stored = await listAll('checkout');
+    expect(stored).toHaveLength(60);
+    expect(new Set(stored.map((a) => a.digest)).size).toBe(60);
+    const byKey = new Map<string, RegisterResult[]>();
+    for (const r of results) byKey.set(r.artifact.digest!, [...(byKey.get(r.artifact.digest!) ?? []), r]);
+    for (const [, group] of byKey) {
+      expect(group.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(group.map((r) => r.artifact.id)).size).toBe(1);
+    }
+    expect(new Set(results.map((r) => r.ciName)).size).toBe(1);
+    expect(new Set(stored.map((a) => a.id))).toEqual(new Set(results.map((r) => r.artifact.id)));
+  });
+
+  test('a reset while others register leaves a consistent state', async () => {
+    const register = (i: number) =>
+      client.registerArtifact({ project: PROJECT, service: 'cart', artifactUri: pinned('shop/cart', `3.0.${i}`, `race-${i}`), target: { kind: 'environment', value: 'dev' } }).then(
+        (result) => ({ ok: true as const, result }),
+        (error: { kind: string }) => ({ ok: false as const, error }),
+      );
+    const first = Array.from({ length: 25 }, (_, i) => register(i));
+    const reset = client.resetCi(PROJECT);
+    const second = Array.from({ length: 25 }, (_, i) => register(25 + i));
+    const outcomes = await Promise.all([...first, ...second]);
+    const deleted = await reset;
+    expect(deleted).toMatchObject({ deletedRoutingRules: 1, deletedPromotionWorkflow: true });
+    // Every registration either landed, or was refused because the registration type was gone.
+    for (const o of outcomes) if (!o.ok) expect(o.error).toMatchObject({ kind: 'USAGE', message: expect.stringContaining('no CI/CD configuration') });
+    const succeeded = outcomes.flatMap((o) => (o.ok ? [o.result.artifact.id] : []));
+    const stored = await listAll('cart');
+    expect(new Set(stored.map((a) => a.id))).toEqual(new Set(succeeded));
+    expect(stored).toHaveLength(succeeded.length);
+    expect(await client.getCiConfig(PROJECT)).toMatchObject({ mode: 'NONE', config: null });
+    await expect(client.registerArtifact({ project: PROJECT, service: 'cart', artifactUri: pinned('shop/cart', '9.9.9', 'after'), target: { kind: 'environment', value: 'dev' } })).rejects.toMatchObject({ kind: 'USAGE' });
+  });
+});
