@@ -1,0 +1,52 @@
+// facetsctl artifacts list: a service's registered artifacts, newest first.
+import type { Command } from 'commander';
+import { usage } from '../../core/errors';
+import type { Artifact, Page } from '../../core/model';
+import type { Factory } from '../factory';
+import { parseInteger, requireService, resolveProject } from '../inputs';
+import { formatTable } from '../table';
+
+export interface ArtifactsListOptions {
+  service?: string;
+  environment?: string;
+  releaseStream?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ArtifactsListOutput extends Page<Artifact> {
+  project: string;
+  service: string;
+}
+
+export async function run(opts: ArtifactsListOptions, f: Factory): Promise<ArtifactsListOutput> {
+  if (opts.environment !== undefined && opts.releaseStream !== undefined) throw usage('--environment and --release-stream cannot be used together');
+  const cp = await f.controlPlane();
+  const project = await resolveProject(f, cp);
+  const service = await requireService(f, cp, project, opts.service);
+  const page = await cp.listArtifacts(project, service, { limit: opts.limit, offset: opts.offset, registrationValue: opts.environment ?? opts.releaseStream });
+  const output: ArtifactsListOutput = { project, service, ...page };
+  if (f.io.json) f.io.printJson(output);
+  else if (page.items.length === 0) f.io.println(`No artifacts for ${service}${page.total > 0 ? ` at offset ${page.offset} (total ${page.total})` : ''}`);
+  else {
+    const rows = page.items.map((a) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt]);
+    f.io.println(formatTable(['ID', 'TARGET', 'ARTIFACT', 'BRANCH', 'PROMOTED', 'CREATED'], rows));
+    if (page.total > page.offset + page.items.length) f.io.info(`${page.total} in all; next page: --offset ${page.offset + page.items.length}`);
+  }
+  return output;
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return parent
+    .command('list')
+    .description("List a service's artifacts, newest first")
+    .option('-s, --service <name>', 'service (resource)')
+    .option('-e, --environment <name>', 'only artifacts registered to this environment')
+    .option('-r, --release-stream <name>', 'only artifacts registered to this release stream')
+    .option('--limit <n>', 'page size', parseInteger('--limit', 1))
+    .option('--offset <n>', 'skip this many', parseInteger('--offset', 0))
+    .addHelpText('after', '\nExamples:\n  $ facetsctl artifacts list --service checkout\n  $ facetsctl artifacts list -s checkout -e dev --limit 5\n  $ facetsctl --json artifacts list -s checkout --offset 20\n')
+    .action(async (opts: ArtifactsListOptions) => {
+      await run(opts, f);
+    });
+}

@@ -1,0 +1,162 @@
+// facetsctl register: verify an image in its registry, pin it by digest, and register it for a service.
+import type { Command } from 'commander';
+import type { RegisterResult, RegistrationTarget } from '../../api/control-plane';
+import { usage } from '../../core/errors';
+import { formatImageReference, parseImageReference } from '../../core/image-reference';
+import { BRANCH_KEY, formatRule } from '../../core/routing';
+import type { Factory } from '../factory';
+import { detectGitRef, CI_REF_VARIABLES } from '../git-ref';
+import { collect, parseKeyValues, requireService, resolveProject } from '../inputs';
+import { noRegistryError, pickRegistry, registryAuth, verifyImage } from '../verify-image';
+
+export interface RegisterOptions {
+  image: string;
+  service?: string;
+  gitRef?: string;
+  environment?: string;
+  releaseStream?: string;
+  metadata?: string[];
+  externalId?: string;
+  description?: string;
+  registry?: string;
+  /** false with --no-verify */
+  verify: boolean;
+  requireRoute?: boolean;
+}
+
+/** The --json document of register (push adds pushed/skipped). */
+export interface RegisterOutput {
+  project: string;
+  service: string;
+  ciName: string;
+  artifactUri: string;
+  verified: boolean;
+  created: boolean;
+  routedTo: string | null;
+  targetKind: 'environment' | 'releaseStream' | null;
+  rule: string | null;
+  artifact: RegisterResult['artifact'];
+}
+
+function targetOf(opts: RegisterOptions, metadata: Record<string, string>): RegistrationTarget {
+  if (opts.environment !== undefined && opts.releaseStream !== undefined) {
+    throw usage('--environment and --release-stream cannot be used together', 'pick one target, or neither to route by the branch rules');
+  }
+  if (opts.environment !== undefined) return { kind: 'environment', value: opts.environment };
+  if (opts.releaseStream !== undefined) return { kind: 'releaseStream', value: opts.releaseStream };
+  if (!metadata[BRANCH_KEY]) {
+    throw usage(
+      'cannot route the artifact: no git ref found',
+      `pass --git-ref BRANCH, --environment ENV or --release-stream STREAM (looked at ${CI_REF_VARIABLES.join(', ')} and \`git rev-parse\`)`,
+    );
+  }
+  return { kind: 'metadata' };
+}
+
+export async function registerImage(opts: RegisterOptions, f: Factory): Promise<RegisterOutput> {
+  const metadata = parseKeyValues('--metadata', opts.metadata);
+  if (opts.gitRef !== undefined && metadata[BRANCH_KEY] !== undefined && metadata[BRANCH_KEY] !== opts.gitRef) {
+    throw usage(`--git-ref ${opts.gitRef} contradicts --metadata ${BRANCH_KEY}=${metadata[BRANCH_KEY]}`, 'give the branch once');
+  }
+  if (opts.gitRef === '') throw usage('--git-ref is empty', 'pass the branch name, e.g. --git-ref main');
+  const ref = parseImageReference(opts.image);
+  if (metadata[BRANCH_KEY] === undefined) {
+    const gitRef = await detectGitRef(opts.gitRef, f.cwd, f.env);
+    if (gitRef) {
+      metadata[BRANCH_KEY] = gitRef.ref;
+      f.debug(`git ref ${gitRef.ref} from ${gitRef.source}`);
+    }
+  }
+  const target = targetOf(opts, metadata);
+
+  const cp = await f.controlPlane();
+  const project = await resolveProject(f, cp);
+  const service = await requireService(f, cp, project, opts.service);
+  const registries = await cp.listRegistries(project);
+  const registry = pickRegistry(registries, ref, project, opts.registry);
+
+  let artifactUri = formatImageReference(ref);
+  if (opts.verify) {
+    if (!registry) throw noRegistryError(ref, project, registries);
+    const auth = await registryAuth(f, cp, project, registry, service);
+    artifactUri = (await verifyImage(f, registry, ref, auth)).pinnedUri;
+  } else {
+    f.io.warn(`--no-verify: ${artifactUri} was not checked in the registry; a deployment fails if the image cannot be pulled`);
+  }
+
+  const result = await cp.registerArtifact({
+    project,
+    service,
+    artifactUri,
+    artifactType: 'docker_image',
+    registry: registry?.name,
+    target,
+    metadata,
+    externalId: opts.externalId,
+    description: opts.description,
+    requireRoute: opts.requireRoute,
+  });
+  return {
+    project,
+    service,
+    ciName: result.ciName,
+    artifactUri: result.artifact.artifactUri,
+    verified: opts.verify,
+    created: result.created,
+    routedTo: result.routedTo,
+    targetKind: result.routedTo === null ? null : result.artifact.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream',
+    rule: result.rule ? formatRule(result.rule) : null,
+    artifact: result.artifact,
+  };
+}
+
+export function printRegisterResult(out: RegisterOutput, f: Factory, extra: Record<string, unknown> = {}): void {
+  if (f.io.json) f.io.printJson({ ...out, ...extra });
+  else {
+    const c = f.io.color;
+    f.io.println(`${out.created ? 'Registered' : 'Already registered'} ${c.bold(out.artifactUri)}`);
+    f.io.println(`  service  ${out.service} (ciName ${out.ciName})`);
+    if (out.routedTo !== null) {
+      const noun = out.targetKind === 'environment' ? 'environment' : 'release stream';
+      f.io.println(`  routed   ${c.green(`${noun} ${out.routedTo}`)}${out.rule ? ` by rule ${out.rule}` : ''}`);
+    }
+  }
+  if (out.routedTo === null) {
+    const branch = out.artifact.metadata[BRANCH_KEY];
+    f.io.warn(`stored unrouted: no rule matched ${BRANCH_KEY}=${branch ?? '(none)'}; it will not deploy anywhere until promoted or re-registered`);
+  }
+}
+
+export async function run(opts: RegisterOptions, f: Factory): Promise<RegisterOutput> {
+  const out = await registerImage(opts, f);
+  printRegisterResult(out, f);
+  return out;
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return parent
+    .command('register <image>')
+    .description('Verify an image in its registry, pin it by digest and register it for a service (routed by the CI/CD rules)')
+    .option('-s, --service <name>', 'service (resource) the image is for')
+    .option('--git-ref <ref>', 'branch the image was built from (default: CI variables, then git)')
+    .option('-e, --environment <name>', 'register straight to this environment (ENVIRONMENT registration)')
+    .option('-r, --release-stream <name>', 'register straight to this release stream (RELEASE_STREAM registration)')
+    .option('-m, --metadata <key=value>', 'metadata the routing rules can look at (repeatable)', collect)
+    .option('--external-id <id>', 'your build id, e.g. the CI run')
+    .option('--description <text>', 'free text shown with the artifact')
+    .option('--registry <name>', 'project registry holding the image (default: matched by host)')
+    .option('--no-verify', 'do not check the image in the registry (it may fail to pull at deploy time)')
+    .option('--require-route', 'fail instead of storing the artifact unrouted when no rule matches')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ facetsctl register 127.0.0.1:5000/shop/checkout:1.4.2 --service checkout              # branch from CI vars or git
+  $ facetsctl register 127.0.0.1:5000/shop/checkout:1.4.2 -s checkout --git-ref release/1.4
+  $ facetsctl register 127.0.0.1:5000/shop/checkout:1.4.2 -s checkout --environment dev -m COMMIT_SHA=3f2a9c1
+  $ facetsctl --json register gcr.io/acme/cart:2.0.0 -s cart --release-stream QA --require-route`,
+    )
+    .action(async (image: string, opts: Omit<RegisterOptions, 'image'>) => {
+      await run({ ...opts, image }, f);
+    });
+}

@@ -1,0 +1,29 @@
+// facetsctl registries repos NAME: the repositories in one registry.
+import type { Command } from 'commander';
+import type { Factory } from '../factory';
+import { resolveProject } from '../inputs';
+
+export interface RegistriesReposOptions {
+  registry: string;
+}
+
+export async function run(opts: RegistriesReposOptions, f: Factory): Promise<{ project: string; registry: string; repositories: string[] }> {
+  const cp = await f.controlPlane();
+  const project = await resolveProject(f, cp);
+  const repositories = await cp.listRepositories(project, opts.registry);
+  const output = { project, registry: opts.registry, repositories };
+  if (f.io.json) f.io.printJson(output);
+  else if (repositories.length === 0) f.io.println(`No repositories in ${opts.registry}`);
+  else for (const r of repositories) f.io.println(r);
+  return output;
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return parent
+    .command('repos <registry>')
+    .description('List the repositories of a project registry')
+    .addHelpText('after', '\nExamples:\n  $ facetsctl registries repos local\n  $ facetsctl --json registries repos local\n')
+    .action(async (registry: string) => {
+      await run({ registry }, f);
+    });
+}

@@ -1,0 +1,30 @@
+// facetsctl registries tags NAME REPO: the tags of one repository.
+import type { Command } from 'commander';
+import type { Factory } from '../factory';
+import { resolveProject } from '../inputs';
+
+export interface RegistriesTagsOptions {
+  registry: string;
+  repository: string;
+}
+
+export async function run(opts: RegistriesTagsOptions, f: Factory): Promise<{ project: string; registry: string; repository: string; tags: string[] }> {
+  const cp = await f.controlPlane();
+  const project = await resolveProject(f, cp);
+  const tags = await cp.listTags(project, opts.registry, opts.repository);
+  const output = { project, registry: opts.registry, repository: opts.repository, tags };
+  if (f.io.json) f.io.printJson(output);
+  else if (tags.length === 0) f.io.println(`No tags in ${opts.registry}/${opts.repository}`);
+  else for (const t of tags) f.io.println(t);
+  return output;
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return parent
+    .command('tags <registry> <repository>')
+    .description('List the tags of a repository in a project registry')
+    .addHelpText('after', '\nExamples:\n  $ facetsctl registries tags local shop/checkout\n  $ facetsctl --json registries tags local shop/checkout\n')
+    .action(async (registry: string, repository: string) => {
+      await run({ registry, repository }, f);
+    });
+}

@@ -1,0 +1,51 @@
+// facetsctl resolve: what ${blueprint.self.artifacts.<ciName>} becomes per environment, and why.
+import type { Command } from 'commander';
+import { FacetsError, usage } from '../../core/errors';
+import type { Resolution } from '../../core/model';
+import type { Factory } from '../factory';
+import { requireService, resolveProject } from '../inputs';
+import { formatTable } from '../table';
+
+export interface ResolveOptions {
+  service?: string;
+  environment?: string;
+  all?: boolean;
+}
+
+export interface ResolveOutput {
+  project: string;
+  service: string;
+  resolutions: Resolution[];
+}
+
+export async function run(opts: ResolveOptions, f: Factory): Promise<ResolveOutput> {
+  if (opts.environment !== undefined && opts.all) throw usage('--environment and --all cannot be used together');
+  const cp = await f.controlPlane();
+  const project = await resolveProject(f, cp);
+  const service = await requireService(f, cp, project, opts.service);
+  const resolutions = await cp.resolve(project, service, opts.environment);
+  const output: ResolveOutput = { project, service, resolutions };
+  // One environment asked for and nothing deploys there: a failure scripts can see.
+  const single = opts.environment !== undefined ? resolutions[0] : undefined;
+  if (single && !single.resolved) throw new FacetsError('NOT_FOUND', `${service} does not resolve in environment ${single.environment}: ${single.reason}`);
+  if (f.io.json) f.io.printJson(output);
+  else {
+    const c = f.io.color;
+    const rows = resolutions.map((r) => [r.environment, r.resolved ? r.image : c.yellow('(unresolved)'), r.resolved ? r.source : '-', r.reason]);
+    f.io.println(formatTable(['ENVIRONMENT', 'IMAGE', 'SOURCE', 'WHY'], rows));
+  }
+  return output;
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return parent
+    .command('resolve')
+    .description('Show the image a service resolves to in each environment (override, else newest routed artifact) and why')
+    .option('-s, --service <name>', 'service (resource)')
+    .option('-e, --environment <name>', 'one environment (exit 4 when nothing resolves there)')
+    .option('--all', 'every environment of the project (the default)')
+    .addHelpText('after', '\nExamples:\n  $ facetsctl resolve --service checkout\n  $ facetsctl resolve -s checkout -e production\n  $ facetsctl --json resolve -s checkout --all\n')
+    .action(async (opts: ResolveOptions) => {
+      await run(opts, f);
+    });
+}

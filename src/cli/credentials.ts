@@ -1,0 +1,82 @@
+// Profiles in ~/.facets/credentials: INI, one section per profile (control_plane_url, username, token).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FacetsError } from '../core/errors';
+
+export interface Profile {
+  control_plane_url?: string;
+  username?: string;
+  token?: string;
+}
+
+export type Profiles = Record<string, Record<string, string>>;
+
+export function credentialsPath(homedir: string): string {
+  return path.join(homedir, '.facets', 'credentials');
+}
+
+export function parseIni(text: string, file: string): Profiles {
+  const profiles: Profiles = {};
+  let section: Record<string, string> | null = null;
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) {
+      section = profiles[header[1].trim()] ??= {};
+      return;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0 || !section) {
+      throw new FacetsError('USAGE', `${file}:${index + 1}: expected "[profile]" or "key = value"`, `fix or remove ${file}`);
+    }
+    section[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  });
+  return profiles;
+}
+
+export function formatIni(profiles: Profiles): string {
+  return Object.entries(profiles)
+    .map(([name, values]) => [`[${name}]`, ...Object.entries(values).map(([k, v]) => `${k} = ${v}`)].join('\n'))
+    .join('\n\n') + '\n';
+}
+
+export function readProfiles(homedir: string): Profiles {
+  const file = credentialsPath(homedir);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+  return parseIni(text, file);
+}
+
+/** Written with mode 0600 (and the directory 0700): it holds tokens. */
+export function writeProfiles(homedir: string, profiles: Profiles): string {
+  const file = credentialsPath(homedir);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, formatIni(profiles), { mode: 0o600 });
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+export function saveProfile(homedir: string, name: string, profile: Profile): string {
+  const profiles = readProfiles(homedir);
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(profile)) if (v !== undefined) values[k] = v;
+  profiles[name] = values;
+  return writeProfiles(homedir, profiles);
+}
+
+/** Returns whether the profile existed. */
+export function removeProfile(homedir: string, name: string): boolean {
+  const profiles = readProfiles(homedir);
+  if (!(name in profiles)) return false;
+  delete profiles[name];
+  writeProfiles(homedir, profiles);
+  return true;
+}

@@ -1,0 +1,69 @@
+// Turns any failure into the documented output and exit code (never 0).
+import { EXIT_CODES, FacetsError } from '../core/errors';
+import type { IOStreams } from './io';
+import { redact } from './redact';
+
+export interface ErrorDocument {
+  error: { code: string; message: string; hint?: string; details?: Record<string, unknown> };
+}
+
+interface CommanderLike {
+  code: string;
+  exitCode: number;
+  message: string;
+}
+
+function isCommanderError(e: unknown): e is CommanderLike {
+  return typeof e === 'object' && e !== null && (e as { name?: string }).name === 'CommanderError';
+}
+
+/** Commander's own errors (unknown option, missing argument...) are usage errors. */
+export function fromCommander(e: CommanderLike, commandPath: string): FacetsError {
+  const message = e.message.replace(/^error:\s*/i, '').trim();
+  return new FacetsError('USAGE', message, `run \`${commandPath} --help\` for usage`, { commanderCode: e.code });
+}
+
+export function toFacetsError(e: unknown): FacetsError | null {
+  if (e instanceof FacetsError) return e;
+  // Errors from other copies of the module (jest, dist vs src) still carry kind + message.
+  if (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'FacetsError') {
+    const f = e as FacetsError;
+    return new FacetsError(f.kind, f.message, f.hint, f.details);
+  }
+  return null;
+}
+
+export function reportError(e: unknown, io: IOStreams, options: { debug: boolean; commandPath: string; secrets?: string[] }): number {
+  io.stopProgress();
+  const facets = isCommanderError(e) ? fromCommander(e, options.commandPath) : toFacetsError(e);
+  const secrets = options.secrets ?? [];
+  if (!facets) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const message = `unexpected error: ${redact(err.message, secrets)}`;
+    const hint = options.debug ? undefined : 'run again with --debug for details, and report it if it persists';
+    writeError(io, { code: 'INTERNAL', message, hint });
+    if (options.debug && err.stack) io.err.write(redact(err.stack, secrets) + '\n');
+    return EXIT_CODES.INTERNAL;
+  }
+  const doc = {
+    code: facets.kind,
+    message: redact(facets.message, secrets),
+    hint: facets.hint ? redact(facets.hint, secrets) : undefined,
+    details: facets.details,
+  };
+  writeError(io, doc);
+  if (options.debug && facets.stack) io.err.write(redact(facets.stack, secrets) + '\n');
+  return EXIT_CODES[facets.kind] ?? EXIT_CODES.INTERNAL;
+}
+
+function writeError(io: IOStreams, error: ErrorDocument['error']): void {
+  if (io.json && !io.jsonWritten) {
+    const document: ErrorDocument = { error: { code: error.code, message: error.message } };
+    if (error.hint) document.error.hint = error.hint;
+    if (error.details && Object.keys(error.details).length > 0) document.error.details = error.details;
+    io.printJson(document);
+  }
+  const c = io.color;
+  io.err.write(`${c.red('error:')} ${error.message}\n`);
+  if (error.hint) io.err.write(`${c.dim('hint:')} ${error.hint}\n`);
+}

@@ -1,0 +1,70 @@
+// Inputs every command shares: the project, required values (asked on a TTY, an error otherwise), repeatable flags.
+import type { ControlPlane } from '../api/control-plane';
+import { FacetsError, usage } from '../core/errors';
+import type { Factory } from './factory';
+import type { Choice } from './prompter';
+
+/** commander option parser for repeatable flags: `--metadata a=1 --metadata b=2`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseInteger(flag: string, min = 0): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min) throw usage(`${flag} must be an integer >= ${min} (got "${value}")`, `e.g. ${flag} ${Math.max(min, 20)}`);
+    return Number(value);
+  };
+}
+
+/** `k=v` pairs; keys are what routing rules look at, so they must not be empty. */
+export function parseKeyValues(flag: string, pairs: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw usage(`${flag} expects KEY=VALUE (got "${pair}")`, `e.g. ${flag} COMMIT_SHA=abc123`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** --project, else the control plane's only project; several -> ask on a TTY or a usage error. */
+export async function resolveProject(f: Factory, cp: ControlPlane): Promise<string> {
+  if (f.globals.project) return f.globals.project;
+  const projects = await cp.listProjects();
+  if (projects.length === 1) return projects[0];
+  if (projects.length === 0) throw new FacetsError('NOT_FOUND', 'the control plane has no project', 'create one in the blueprint (facets.yaml) or on the control plane');
+  return requireChoice(f, undefined, '--project', 'Project', projects.map((p) => ({ name: p, value: p })));
+}
+
+/** A value that must be given: asked on a TTY, else "--flag is required when not running interactively". */
+export async function requireValue(f: Factory, value: string | undefined, flag: string, question: string): Promise<string> {
+  if (value !== undefined && value !== '') return value;
+  if (!f.io.canPrompt()) throw notInteractive(flag);
+  const answer = await f.prompter.input(question, { validate: (v) => (v.trim() ? true : 'required') });
+  return answer;
+}
+
+export async function requireChoice<T extends string>(f: Factory, value: T | undefined, flag: string, question: string, choices: Choice<T>[]): Promise<T> {
+  if (value !== undefined) return value;
+  if (!f.io.canPrompt()) throw notInteractive(flag, choices.map((c) => c.value));
+  return f.prompter.select(question, choices);
+}
+
+export function notInteractive(flag: string, known?: string[]): FacetsError {
+  const list = known && known.length > 0 ? ` (one of: ${known.join(', ')})` : '';
+  return usage(`${flag} is required when not running interactively${list}`, `pass ${flag}`);
+}
+
+/** Destructive steps: --yes, or a confirmation on a TTY; never silently in scripts. */
+export async function confirmOrYes(f: Factory, question: string, what: string): Promise<void> {
+  if (f.globals.yes) return;
+  if (!f.io.canPrompt()) throw usage(`${what} needs confirmation: pass --yes when not running interactively`, 'add --yes to confirm');
+  if (!(await f.prompter.confirm(question, false))) throw new FacetsError('CANCELLED', `${what} cancelled`);
+}
+
+export async function requireService(f: Factory, cp: ControlPlane, project: string, service: string | undefined): Promise<string> {
+  if (service) return service;
+  if (!f.io.canPrompt()) throw notInteractive('--service');
+  const { resources } = await cp.getProject(project);
+  return f.prompter.select('Service', resources.map((r) => ({ name: `${r.resourceName} (${r.resourceType})`, value: r.resourceName })));
+}

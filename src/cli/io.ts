@@ -1,0 +1,175 @@
+// IOStreams: the one place that knows about terminals, color, progress and the JSON document.
+import type { Ora } from 'ora';
+
+export interface Writer {
+  write(chunk: string): unknown;
+}
+
+export interface IOStreamsInit {
+  stdout: Writer;
+  stderr: Writer;
+  stdin?: NodeJS.ReadableStream;
+  isStdinTTY: boolean;
+  isStdoutTTY: boolean;
+  isStderrTTY: boolean;
+  env: Record<string, string | undefined>;
+}
+
+export interface OutputMode {
+  json: boolean;
+  quiet: boolean;
+  noColor: boolean;
+}
+
+type Paint = (s: string) => string;
+export interface Palette {
+  bold: Paint;
+  dim: Paint;
+  green: Paint;
+  yellow: Paint;
+  red: Paint;
+  cyan: Paint;
+}
+
+const plain: Paint = (s) => s;
+const PLAIN: Palette = { bold: plain, dim: plain, green: plain, yellow: plain, red: plain, cyan: plain };
+
+export class IOStreams {
+  readonly out: Writer;
+  readonly err: Writer;
+  readonly isStdinTTY: boolean;
+  private readonly stdin?: NodeJS.ReadableStream;
+  readonly isStdoutTTY: boolean;
+  readonly isStderrTTY: boolean;
+  private readonly env: Record<string, string | undefined>;
+  private mode: OutputMode = { json: false, quiet: false, noColor: false };
+  private spinner: Ora | null = null;
+  private palette: Palette | null = null;
+  /** Set once a JSON document went to stdout: there is only ever one. */
+  jsonWritten = false;
+
+  constructor(init: IOStreamsInit) {
+    this.out = init.stdout;
+    this.err = init.stderr;
+    this.isStdinTTY = init.isStdinTTY;
+    this.stdin = init.stdin;
+    this.isStdoutTTY = init.isStdoutTTY;
+    this.isStderrTTY = init.isStderrTTY;
+    this.env = init.env;
+  }
+
+  static fromProcess(env: Record<string, string | undefined>): IOStreams {
+    return new IOStreams({
+      stdout: process.stdout,
+      stderr: process.stderr,
+      stdin: process.stdin,
+      isStdinTTY: Boolean(process.stdin.isTTY),
+      isStdoutTTY: Boolean(process.stdout.isTTY),
+      isStderrTTY: Boolean(process.stderr.isTTY),
+      env,
+    });
+  }
+
+  /** All of stdin (e.g. --token-stdin); empty when there is none. */
+  readStdin(): Promise<string> {
+    const stream = this.stdin;
+    if (!stream) return Promise.resolve('');
+    return new Promise((resolve, reject) => {
+      let data = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => (data += chunk));
+      stream.on('end', () => resolve(data));
+      stream.on('error', reject);
+    });
+  }
+
+  setMode(mode: Partial<OutputMode>): void {
+    this.mode = { ...this.mode, ...mode };
+    this.palette = null;
+  }
+
+  get json(): boolean {
+    return this.mode.json;
+  }
+
+  get quiet(): boolean {
+    return this.mode.quiet;
+  }
+
+  get isCI(): boolean {
+    const ci = this.env.CI;
+    return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
+  }
+
+  /** Prompts only on a terminal (stdin and stdout), outside CI, and never with --json. */
+  canPrompt(): boolean {
+    return this.isStdinTTY && this.isStdoutTTY && !this.isCI && !this.mode.json;
+  }
+
+  colorEnabled(): boolean {
+    if (this.mode.noColor || this.mode.json || this.isCI) return false;
+    if (this.env.NO_COLOR !== undefined && this.env.NO_COLOR !== '') return false;
+    return this.isStdoutTTY;
+  }
+
+  get color(): Palette {
+    if (this.palette) return this.palette;
+    if (!this.colorEnabled()) return (this.palette = PLAIN);
+    const chalk = require('chalk') as typeof import('chalk');
+    const c = new chalk.Instance({ level: 1 });
+    return (this.palette = { bold: c.bold, dim: c.dim, green: c.green, yellow: c.yellow, red: c.red, cyan: c.cyan });
+  }
+
+  /** A result line on stdout (suppressed with --json: the document is the result). */
+  println(line = ''): void {
+    if (this.mode.json) return;
+    this.stopProgress();
+    this.out.write(line + '\n');
+  }
+
+  /** The one JSON document on stdout. */
+  printJson(document: unknown): void {
+    if (this.jsonWritten) throw new Error('a JSON document was already written');
+    this.stopProgress();
+    this.jsonWritten = true;
+    this.out.write(JSON.stringify(document, null, 2) + '\n');
+  }
+
+  /** Progress and information on stderr; silent with --quiet or --json. */
+  info(message: string): void {
+    if (this.mode.quiet || this.mode.json) return;
+    this.stopProgress();
+    this.err.write(message + '\n');
+  }
+
+  warn(message: string): void {
+    this.stopProgress();
+    const c = this.stderrColorEnabled() ? this.color : PLAIN;
+    this.err.write(`${c.yellow('warning:')} ${message}\n`);
+  }
+
+  /** A spinner on a TTY only; plain one-line progress otherwise (unless quiet/json). */
+  startProgress(text: string): void {
+    if (this.mode.quiet || this.mode.json) return;
+    if (this.isStderrTTY && !this.isCI) {
+      if (this.spinner) {
+        this.spinner.text = text;
+        return;
+      }
+      const ora = require('ora') as typeof import('ora');
+      this.spinner = ora({ text, stream: this.err as NodeJS.WritableStream, color: 'cyan' }).start();
+      return;
+    }
+    this.err.write(text + '\n');
+  }
+
+  stopProgress(): void {
+    if (!this.spinner) return;
+    this.spinner.stop();
+    this.spinner = null;
+  }
+
+  private stderrColorEnabled(): boolean {
+    return this.isStderrTTY && !this.mode.noColor && !this.mode.json && !this.isCI && !(this.env.NO_COLOR ?? '');
+  }
+}

@@ -1,0 +1,114 @@
+// The commander program: global options and every command, each defined in src/cli/commands/<name>.ts.
+import { Command, Option } from 'commander';
+import type { Factory } from './factory';
+
+/** A command module: `define(parent, f)` adds its commander command under `parent`. */
+export interface CommandModule {
+  define(parent: Command, f: Factory): Command;
+}
+
+type Loader = () => CommandModule;
+
+const TOP_LEVEL: Array<[name: string, load: Loader]> = [
+  ['login', () => require('./commands/login')],
+  ['logout', () => require('./commands/logout')],
+  ['whoami', () => require('./commands/whoami')],
+  ['push', () => require('./commands/push')],
+  ['register', () => require('./commands/register')],
+  ['attach', () => require('./commands/attach')],
+  ['detach', () => require('./commands/detach')],
+  ['resolve', () => require('./commands/resolve')],
+  ['promote', () => require('./commands/promote')],
+  ['history', () => require('./commands/history')],
+  ['serve', () => require('./commands/serve')],
+];
+
+const GROUPS: Array<[name: string, description: string, members: Array<[string, Loader]>]> = [
+  [
+    'ci',
+    'Configure the CI/CD workflow (registration type, routing rules, promotion, image version policy)',
+    [
+      ['configure', () => require('./commands/ci-configure')],
+      ['show', () => require('./commands/ci-show')],
+      ['reset', () => require('./commands/ci-reset')],
+    ],
+  ],
+  ['artifacts', 'List registered artifacts', [['list', () => require('./commands/artifacts-list')]]],
+  [
+    'registries',
+    'Browse the project\'s container registries',
+    [
+      ['list', () => require('./commands/registries-list')],
+      ['repos', () => require('./commands/registries-repos')],
+      ['tags', () => require('./commands/registries-tags')],
+    ],
+  ],
+];
+
+/** Commands whose module is not written yet are left out instead of failing the whole program. */
+function load(name: string, loader: Loader): CommandModule | null {
+  try {
+    return loader();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'MODULE_NOT_FOUND' && err.message.includes(`commands/${name}'`)) return null;
+    throw e;
+  }
+}
+
+export function buildProgram(f: Factory, version: string): Command {
+  const program = new Command('facetsctl')
+    .description('Attach container images to the services of a Facets project: register, push, attach, route and promote.')
+    .version(version, '-V, --version', 'print the version')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('-q, --quiet', 'no progress or information on stderr')
+    .option('--no-color', 'no colors (also NO_COLOR=1)')
+    .addOption(new Option('--profile <name>', 'credentials profile from ~/.facets/credentials').env('FACETS_PROFILE'))
+    .option('--control-plane <url>', 'remote control plane URL (default: embedded, unless logged in)')
+    .option('--project <name>', 'project (blueprint) name; default: the only one')
+    .option('--blueprint <file>', 'blueprint file for the embedded control plane (default: facets.yaml upward from cwd)')
+    .option('-y, --yes', 'answer yes to confirmations (needed for destructive steps in scripts)')
+    .option('--debug', 'print debug details and stack traces on stderr (secrets redacted)')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void f.io.out.write(s),
+      writeErr: (s) => void f.io.err.write(s),
+      outputError: () => undefined,
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ facetsctl ci configure --registration-type ENVIRONMENT --branch-rule main=dev --branch-rule 'release/*=staging'
+  $ facetsctl register 127.0.0.1:5000/shop/checkout:1.4.2 --service checkout --git-ref main
+  $ facetsctl resolve --service checkout --all
+  $ facetsctl --json artifacts list --service checkout
+
+Control plane: embedded (a local SQLite store beside facets.yaml) unless --control-plane,
+FACETS_CONTROL_PLANE_URL or a logged-in profile points at a remote one.`,
+    );
+
+  program.hook('preAction', (_root, action) => {
+    const o = action.optsWithGlobals() as Record<string, unknown>;
+    f.globals = {
+      json: Boolean(o.json),
+      quiet: Boolean(o.quiet),
+      color: o.color !== false,
+      profile: o.profile as string | undefined,
+      controlPlane: o.controlPlane as string | undefined,
+      project: o.project as string | undefined,
+      blueprint: o.blueprint as string | undefined,
+      yes: Boolean(o.yes),
+      debug: Boolean(o.debug),
+    };
+    f.io.setMode({ json: f.globals.json, quiet: f.globals.quiet, noColor: !f.globals.color });
+  });
+
+  for (const [name, loader] of TOP_LEVEL) load(name, loader)?.define(program, f);
+  for (const [name, description, members] of GROUPS) {
+    const group = program.command(name).description(description);
+    for (const [member, loader] of members) load(`${name}-${member}`, loader)?.define(group, f);
+  }
+  return program;
+}
