@@ -1,0 +1,73 @@
+// facetsctl history: a service's registrations, promotions, attaches, detaches and configuration changes, newest first.
+import type { Command } from 'commander';
+import { usage } from '../../core/errors';
+import type { HistoryEvent, HistoryKind } from '../../core/model';
+import type { Factory } from '../factory';
+import { collect, parseInteger, resolveProject } from '../inputs';
+import { formatTable } from '../table';
+import { requireKnownService } from './attach/targets';
+
+export const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
+
+export interface HistoryOptions {
+  service?: string;
+  environment?: string;
+  /** Repeatable; case-insensitive names from HISTORY_KINDS. */
+  kind?: string[];
+  limit?: number;
+  offset?: number;
+}
+
+/** The --json document of history. */
+export interface HistoryOutput {
+  project: string;
+  service: string;
+  environment: string | null;
+  total: number;
+  limit: number;
+  offset: number;
+  events: HistoryEvent[];
+}
+
+export function parseKinds(values: string[] = []): HistoryKind[] | undefined {
+  if (values.length === 0) return undefined;
+  const kinds = values.flatMap((v) => v.split(',')).map((v) => v.trim().toUpperCase().replace(/-/g, '_'));
+  const unknown = kinds.filter((k) => !HISTORY_KINDS.includes(k as HistoryKind));
+  if (unknown.length > 0) throw usage(`unknown history kind ${unknown.join(', ')}`, `use ${HISTORY_KINDS.join(', ')}`);
+  return [...new Set(kinds)] as HistoryKind[];
+}
+
+export async function run(opts: HistoryOptions, f: Factory): Promise<HistoryOutput> {
+  const kinds = parseKinds(opts.kind);
+  const cp = await f.controlPlane();
+  const project = await cp.getProject(await resolveProject(f, cp));
+  const service = await requireKnownService(f, cp, project, opts.service);
+  const page = await cp.history(project.name, service, { environment: opts.environment, kinds, limit: opts.limit ?? 50, offset: opts.offset });
+  const output: HistoryOutput = { project: project.name, service, environment: opts.environment ?? null, total: page.total, limit: page.limit, offset: page.offset, events: page.items };
+  if (f.io.json) f.io.printJson(output);
+  else if (page.items.length === 0) f.io.println(`No history for ${service}${opts.environment ? ` in ${opts.environment}` : ''}${page.total > 0 ? ` at offset ${page.offset} (total ${page.total})` : ''}`);
+  else {
+    const rows = page.items.map((e) => [e.at, e.kind, e.environment ?? '-', e.revision === null ? '-' : String(e.revision), e.by, e.summary]);
+    f.io.println(formatTable(['AT', 'KIND', 'ENVIRONMENT', 'REV', 'BY', 'WHAT'], rows));
+    if (page.total > page.offset + page.items.length) f.io.info(`${page.total} in all; next page: --offset ${page.offset + page.items.length}`);
+  }
+  return output;
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return parent
+    .command('history')
+    .description("A service's registrations, promotions, attaches, detaches and configuration changes, newest first")
+    .option('-s, --service <name>', 'service (resource)')
+    .option('-e, --environment <name>', 'only events of this environment')
+    .option('--kind <kind>', `only these kinds (repeatable or comma-separated): ${HISTORY_KINDS.join(', ')}`, collect)
+    .option('--limit <n>', 'page size (default 50)', parseInteger('--limit', 1))
+    .option('--offset <n>', 'skip this many', parseInteger('--offset', 0))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ facetsctl history --service checkout\n  $ facetsctl history -s checkout -e production --kind attached,detached\n  $ facetsctl --json history -s checkout --limit 10\n',
+    )
+    .action(async (opts: HistoryOptions) => {
+      await run(opts, f);
+    });
+}
