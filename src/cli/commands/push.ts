@@ -1,0 +1,219 @@
+// facetsctl push: tag a local image for a project registry, push it through the Docker engine,
+// check the digest in the registry, then register it exactly as `facetsctl register` does.
+import type { Command } from 'commander';
+import type { ControlPlane } from '../../api/control-plane';
+import { FacetsError, notFound, usage } from '../../core/errors';
+import { foldName } from '../../core/ci-name';
+import { checkPolicy } from '../../core/policy';
+import { formatImageReference, parseImageReference, type ImageReference } from '../../core/image-reference';
+import type { ContainerRegistry } from '../../core/model';
+import type { PushProgressEvent } from '../../docker/push-stream';
+import type { Factory, RegistryAuth } from '../factory';
+import { detectGitRef } from '../git-ref';
+import { collect, requireChoice, requireService, resolveProject } from '../inputs';
+import { registerImage, printRegisterResult, type RegisterOptions, type RegisterOutput } from './register';
+import { registryAuth, registryForImage, registryHost } from '../verify-image';
+
+export interface PushOptions extends Omit<RegisterOptions, 'image' | 'verify'> {
+  /** The local image: name[:tag] or image id. */
+  image: string;
+  repository?: string;
+  tag?: string;
+  /** false with --no-push: register only (verification included). */
+  push: boolean;
+  keepTag?: boolean;
+}
+
+export type PushOutput = RegisterOutput & { pushed: boolean; skipped: boolean };
+
+/** Interval of the plain progress lines when stderr is not a terminal. */
+const PLAIN_PROGRESS_EVERY_MS = 2000;
+const IMAGE_ID = /^(sha256:)?[0-9a-f]{12,64}$/;
+
+/** --registry, else the registry the image is already named under, else the only non-internal one, else ask. */
+async function chooseRegistry(f: Factory, registries: ContainerRegistry[], project: string, source: ImageReference | null, name?: string): Promise<ContainerRegistry> {
+  const offered = registries.filter((r) => !r.internal);
+  if (name !== undefined) {
+    const named = registries.find((r) => r.name === name);
+    if (!named) throw notFound(`registry "${name}" is not a container registry of project ${project} (known: ${offered.map((r) => r.name).join(', ') || 'none'})`, 'run `facetsctl registries list`');
+    return named;
+  }
+  const bySource = source ? registryForImage(offered, source) : null;
+  if (bySource) return bySource;
+  if (offered.length === 1) return offered[0];
+  if (offered.length === 0) throw notFound(`project ${project} has no container registry to push to`, 'add one to the blueprint (registries:) or on the control plane');
+  const chosen = await requireChoice(f, undefined, '--registry', 'Registry to push to', offered.map((r) => ({ name: `${r.name} (${r.uri})`, value: r.name })));
+  return offered.find((r) => r.name === chosen)!;
+}
+
+/** `<registry uri>/<repository>:<tag>`: the repository and tag from the flags, the source name, or `<project>/<service>`. */
+export function pushTarget(registry: ContainerRegistry, source: ImageReference | null, opts: { repository?: string; tag?: string }, project: string, service: string): ImageReference {
+  const uri = registry.uri.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '');
+  const underRegistry = source && registryForImage([registry], source) ? source : null;
+  const prefix = uri.includes('/') ? uri.slice(uri.indexOf('/') + 1) + '/' : '';
+  const repository = opts.repository ?? (underRegistry ? underRegistry.repository.slice(prefix.length) : `${foldName(project)}/${foldName(service)}`);
+  const tag = opts.tag ?? source?.tag;
+  if (!tag) throw usage(`cannot tell which tag to push ${source ? formatImageReference(source) : 'the image'} as`, 'pass --tag, e.g. --tag 1.4.2');
+  return parseImageReference(`${uri}/${repository}:${tag}`);
+}
+
+/** The local image's name as a reference, or null for an image id (its tag must then come from --tag). */
+function sourceReference(image: string): ImageReference | null {
+  return IMAGE_ID.test(image) ? null : parseImageReference(image);
+}
+
+async function checkService(cp: ControlPlane, project: string, service: string, opts: PushOptions): Promise<void> {
+  const layout = await cp.getProject(project);
+  const known = layout.resources.map((r) => r.resourceName);
+  if (!known.includes(service)) throw notFound(`service "${service}" is not in project ${project} (known: ${known.join(', ')})`, 'check --service');
+  if (opts.environment !== undefined && !layout.environments.some((e) => e.name === opts.environment)) {
+    throw notFound(`environment "${opts.environment}" is not in project ${project} (known: ${layout.environments.map((e) => e.name).join(', ')})`, 'check --environment');
+  }
+  if (opts.releaseStream !== undefined && !layout.releaseStreams.some((s) => s.name === opts.releaseStream)) {
+    throw notFound(`release stream "${opts.releaseStream}" is not in project ${project} (known: ${layout.releaseStreams.map((s) => s.name).join(', ')})`, 'check --release-stream');
+  }
+}
+
+/** Spinner text on a terminal; a plain line every ~2 s otherwise; nothing with --json or --quiet. */
+function progressReporter(f: Factory, target: string): (event: PushProgressEvent) => void {
+  const { summarizePushProgress, formatPushProgress } = require('../../docker/push-progress') as typeof import('../../docker/push-progress');
+  const onTerminal = f.io.isStderrTTY && !f.io.isCI;
+  let lastLine = 0;
+  return (event) => {
+    const text = `Pushing ${target}: ${formatPushProgress(summarizePushProgress(event.layers))}`;
+    if (onTerminal) return f.io.startProgress(text);
+    const now = f.now().getTime();
+    if (now - lastLine < PLAIN_PROGRESS_EVERY_MS) return;
+    lastLine = now;
+    f.io.info(text);
+  };
+}
+
+/** The registry's digest for the target, or null when it does not have that tag. */
+async function registryDigest(f: Factory, registry: ContainerRegistry, target: ImageReference, auth: RegistryAuth | undefined): Promise<string | null> {
+  try {
+    return (await f.registryClient(registry, auth).headManifest(target.repository, target.tag ?? 'latest')).digest;
+  } catch (e) {
+    const reason = (e as FacetsError).details?.reason;
+    if (reason === 'MANIFEST_UNKNOWN' || reason === 'NAME_UNKNOWN' || (e as FacetsError).kind === 'NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+/** Pushes `source` as `target` unless the registry already has it; returns whether the engine pushed. */
+async function pushImage(f: Factory, opts: PushOptions, registry: ContainerRegistry, target: ImageReference, auth: RegistryAuth | undefined): Promise<{ pushed: boolean; digest: string }> {
+  const { DockerEngine } = require('../../docker/engine') as typeof import('../../docker/engine');
+  const { pushWithRetry } = require('../../docker/push-with-retry') as typeof import('../../docker/push-with-retry');
+  const engine = DockerEngine.fromEnv(f.env, f.homedir);
+  const targetRef = formatImageReference(target);
+  const local = await engine.inspectImage(opts.image);
+  const name = `${target.registry}/${target.repository}`;
+  const localDigests = local.repoDigests.filter((d) => d.startsWith(`${name}@`)).map((d) => d.slice(name.length + 1));
+  const before = await registryDigest(f, registry, target, auth).catch((e: FacetsError) => {
+    f.debug(`HEAD ${targetRef} before the push failed: ${e.message}`);
+    return null;
+  });
+  if (before !== null && localDigests.includes(before)) {
+    f.io.info(`${targetRef} is already in the registry (${before}), skipping push`);
+    return { pushed: false, digest: before };
+  }
+
+  const madeTag = !local.repoTags.includes(targetRef);
+  if (madeTag) await engine.tag(opts.image, targetRef);
+  let result;
+  try {
+    f.io.startProgress(`Pushing ${targetRef}`);
+    result = await pushWithRetry(engine, targetRef, auth ?? null, {
+      onProgress: progressReporter(f, targetRef),
+      onRetry: ({ attempt, delayMs, error }) => f.io.warn(`push attempt ${attempt} failed (${error.message}); retrying in ${(delayMs / 1000).toFixed(1)}s`),
+    });
+  } finally {
+    f.io.stopProgress();
+    if (madeTag && !opts.keepTag) await engine.removeTag(targetRef).catch((e: Error) => f.io.warn(`could not remove the temporary tag ${targetRef}: ${e.message}`));
+  }
+  const after = await registryDigest(f, registry, target, auth);
+  if (after !== result.digest) {
+    throw new FacetsError(
+      'REGISTRY',
+      `registry ${registry.name} ${after === null ? 'does not have' : `serves ${after} for`} ${targetRef}${after === null ? '' : ','} after the engine pushed ${result.digest}`,
+      'another push to the same tag may have raced this one; push again, or use a unique tag',
+      { reason: 'DIGEST_MISMATCH', pushed: result.digest, registry: after },
+    );
+  }
+  f.io.info(`Pushed ${targetRef} (${result.digest}${result.attempts > 1 ? `, after ${result.attempts} attempts` : ''})`);
+  return { pushed: true, digest: result.digest };
+}
+
+export async function pushAndRegister(opts: PushOptions, f: Factory): Promise<PushOutput> {
+  if (opts.environment !== undefined && opts.releaseStream !== undefined) {
+    throw usage('--environment and --release-stream cannot be used together', 'pick one target, or neither to route by the branch rules');
+  }
+  const source = sourceReference(opts.image);
+  // The branch is settled before pushing so that a routing error cannot strand a pushed image.
+  const gitRef = opts.environment === undefined && opts.releaseStream === undefined ? (await detectGitRef(opts.gitRef, f.cwd, f.env))?.ref : opts.gitRef;
+  const cp = await f.controlPlane();
+  const project = await resolveProject(f, cp);
+  const service = await requireService(f, cp, project, opts.service);
+  await checkService(cp, project, service, opts);
+  const registry = await chooseRegistry(f, await cp.listRegistries(project), project, source, opts.registry);
+  const target = pushTarget(registry, source, opts, project, service);
+  if (opts.environment === undefined && opts.releaseStream === undefined && !gitRef && !(opts.metadata ?? []).some((m) => m.startsWith('BRANCH_NAME='))) {
+    throw usage('cannot route the artifact: no git ref found', 'pass --git-ref BRANCH, --environment ENV or --release-stream STREAM');
+  }
+
+  // The image version policy is checked before pushing, so a refused tag never reaches the registry.
+  const { config } = await cp.getCiConfig(project, service);
+  if (config) checkPolicy(config.policy, { tag: target.tag, registrationValue: opts.environment ?? opts.releaseStream ?? null, promoted: false });
+
+  let pushed = false;
+  let pinned = formatImageReference(target);
+  if (opts.push) {
+    const auth = await registryAuth(f, cp, project, registry, service);
+    f.debug(`push ${opts.image} -> ${pinned} (registry ${registry.name}, host ${registryHost(registry)})`);
+    const outcome = await pushImage(f, opts, registry, target, auth);
+    pushed = outcome.pushed;
+    pinned = `${pinned}@${outcome.digest}`;
+  }
+  const out = await registerImage({ ...opts, image: pinned, service, gitRef, registry: registry.name, verify: true }, f);
+  return { ...out, pushed, skipped: opts.push && !pushed };
+}
+
+export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {
+  const out = await pushAndRegister(opts, f);
+  printRegisterResult(out, f, { pushed: out.pushed, skipped: out.skipped });
+  return out;
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return parent
+    .command('push <image>')
+    .description('Push a local image to a project registry through the Docker engine, then register it for a service')
+    .option('-s, --service <name>', 'service (resource) the image is for')
+    .option('--registry <name>', 'project registry to push to (default: the one the image is named under, else the only one)')
+    .option('--repository <repo>', 'repository in the registry (default: <project>/<service>)')
+    .option('-t, --tag <tag>', 'tag to push as (default: the local image\'s tag)')
+    .option('--git-ref <ref>', 'branch the image was built from (default: CI variables, then git)')
+    .option('-e, --environment <name>', 'register straight to this environment (ENVIRONMENT registration)')
+    .option('-r, --release-stream <name>', 'register straight to this release stream (RELEASE_STREAM registration)')
+    .option('-m, --metadata <key=value>', 'metadata the routing rules can look at (repeatable)', collect)
+    .option('--external-id <id>', 'your build id, e.g. the CI run')
+    .option('--description <text>', 'free text shown with the artifact')
+    .option('--require-route', 'fail instead of storing the artifact unrouted when no rule matches')
+    .option('--no-push', 'do not push: register the image already in the registry (verified)')
+    .option('--keep-tag', 'keep the registry tag made in the local engine')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ facetsctl push checkout:1.4.2 --service checkout                               # the only registry, repository shop/checkout
+  $ facetsctl push checkout:build --service checkout --tag 1.4.2 --git-ref main
+  $ facetsctl push 3f2a9c1d5e7b --service cart --registry gcr --repository acme/cart --tag 2.0.0 --environment dev
+  $ facetsctl --json push checkout:1.4.2 -s checkout --release-stream QA
+  $ facetsctl push checkout:1.4.2 -s checkout --no-push                            # register what is already in the registry
+
+Environment: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH (the engine), DOCKER_CONFIG (registry credentials).`,
+    )
+    .action(async (image: string, opts: Omit<PushOptions, 'image'>) => {
+      await run({ ...opts, image }, f);
+    });
+}

@@ -1,0 +1,40 @@
+// One line of push progress from the per-layer events: layers done and bytes sent.
+import type { LayerProgress } from './push-stream';
+
+export interface PushProgressSummary {
+  layersDone: number;
+  layers: number;
+  bytesSent: number;
+  /** Bytes of the layers being sent (layers already in the registry are not counted). */
+  bytesTotal: number;
+}
+
+const isDone = (status: string): boolean => status === 'Pushed' || status === 'Layer already exists' || status.startsWith('Mounted from');
+
+export function summarizePushProgress(layers: LayerProgress[]): PushProgressSummary {
+  const summary: PushProgressSummary = { layersDone: 0, layers: layers.length, bytesSent: 0, bytesTotal: 0 };
+  for (const layer of layers) {
+    if (isDone(layer.status)) summary.layersDone += 1;
+    if (layer.total <= 0) continue;
+    summary.bytesTotal += layer.total;
+    // The engine counts tar framing too, so `current` may pass `total`.
+    summary.bytesSent += layer.status === 'Pushed' ? layer.total : Math.min(layer.current, layer.total);
+  }
+  return summary;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatPushProgress(summary: PushProgressSummary): string {
+  const bytes = summary.bytesTotal > 0 ? `, ${formatBytes(summary.bytesSent)} / ${formatBytes(summary.bytesTotal)}` : '';
+  return `${summary.layersDone}/${summary.layers} layers${bytes}`;
+}

@@ -1,0 +1,281 @@
+// facetsctl push: the real program, the private Docker engine, the real registries, the embedded control plane.
+import fs from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { EXIT_CODES } from '../../src/core/errors';
+import { buildRandomImage } from '../docker/build-image';
+import { dockerSocketPath, getInfra } from '../support/infra';
+import { putImage, uniqueRepo } from './images';
+import { makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
+
+const infra = getInfra();
+const { open, basic, token, tls } = infra.registries;
+const docker = new Docker({ socketPath: dockerSocketPath(infra) });
+const run = `${process.pid}-${Date.now().toString(36)}`;
+const ENV = { DOCKER_HOST: infra.dockerHost, BASIC_USER: basic.username, BASIC_PASS: basic.password };
+
+let ws: Workspace;
+let tagCounter = 0;
+
+/** A fresh local image (random content, so its own digest) named `local/<name>:<tag>`. */
+async function localImage(name: string): Promise<string> {
+  tagCounter += 1;
+  const ref = `facetsctl-test/${name}:${run}-${tagCounter}`;
+  await buildRandomImage(docker, ref, { bytes: 50_000 });
+  return ref;
+}
+
+async function localTags(ref: string): Promise<string[]> {
+  return (await docker.getImage(ref).inspect()).RepoTags ?? [];
+}
+
+async function artifactCount(w: Workspace = ws, service = 'checkout'): Promise<number> {
+  const r = await w.run(['--json', 'artifacts', 'list', '--service', service]);
+  expect(r.code).toBe(0);
+  return r.json().total;
+}
+
+/** Pulls `host/repo@digest` back through the engine; resolves with the digest the registry served. */
+async function pullByDigest(ref: string, auth?: { username: string; password: string; serveraddress: string }): Promise<string> {
+  const stream = await docker.pull(ref, auth ? { authconfig: auth } : {});
+  const lines = await new Promise<Array<{ error?: string; status?: string }>>((resolve, reject) =>
+    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => (error ? reject(error) : resolve(output))),
+  );
+  const failed = lines.find((l) => l.error);
+  if (failed) throw new Error(`pull ${ref}: ${failed.error}`);
+  return /Digest: (sha256:[0-9a-f]{64})/.exec(lines.map((l) => l.status).join('\n'))![1];
+}
+
+beforeAll(async () => {
+  ws = makeWorkspace(
+    shopBlueprint([
+      { name: 'open', uri: open.host },
+      { name: 'basic', uri: basic.host, fromEnv: { username: 'BASIC_USER', password: 'BASIC_PASS' } },
+      { name: 'token', uri: token.host },
+      { name: 'tls', uri: tls.host },
+      { name: 'facets-config-auto', uri: '123456789012.dkr.ecr.us-east-1.amazonaws.com', internal: true },
+    ]),
+    ENV,
+  );
+  // The token registry's credentials come from the docker config, as `docker login` writes them.
+  fs.mkdirSync(path.join(ws.home, '.docker'), { recursive: true });
+  const auth = Buffer.from(`${token.username}:${token.password}`).toString('base64');
+  fs.writeFileSync(path.join(ws.home, '.docker', 'config.json'), JSON.stringify({ auths: { [`http://${token.host}`]: { auth } } }));
+  const r = await ws.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev', '--branch-rule', 'release/*=staging']);
+  expect(r.code).toBe(0);
+});
+afterAll(() => ws.remove());
+
+describe('push sends the local image to the registry, checks its digest there, and registers the pinned URI once', () => {
+  test.each(['open', 'basic', 'token', 'tls'] as const)('%s registry: pulled back by digest, it matches', async (name) => {
+    const image = await localImage(`variant-${name}`);
+    const host = infra.registries[name].host;
+    const before = await artifactCount();
+    const r = await ws.run(['--json', 'push', image, '--service', 'checkout', '--registry', name, '--tag', `1.0.${tagCounter}`, '--git-ref', 'main']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = r.json();
+    const digest = out.artifact.digest as string;
+    expect(out).toMatchObject({
+      pushed: true,
+      skipped: false,
+      created: true,
+      verified: true,
+      routedTo: 'dev',
+      artifactUri: `${host}/shop/checkout:1.0.${tagCounter}@${digest}`,
+      artifact: { registry: name, tag: `1.0.${tagCounter}` },
+    });
+    const creds = name === 'basic' ? basic : name === 'token' ? token : null;
+    const pulled = await pullByDigest(`${host}/shop/checkout@${digest}`, creds ? { username: creds.username, password: creds.password, serveraddress: host } : undefined);
+    expect(pulled).toBe(digest);
+    expect(await artifactCount()).toBe(before + 1);
+    expect(await localTags(image)).toEqual([image]);
+  });
+
+  test('human output: progress and the pushed digest on stderr, the register result on stdout', async () => {
+    const image = await localImage('human');
+    const r = await ws.run(['push', image, '-s', 'checkout', '--registry', 'open', '--repository', 'shop/human', '--tag', '2.0.0', '--git-ref', 'release/2']);
+    expect(r.code).toBe(0);
+    const digest = /Pushed \S+ \((sha256:[0-9a-f]{64})\)/.exec(r.stderr)?.[1];
+    expect(digest).toBeDefined();
+    expect(r.stderr).toContain(`Pushing ${open.host}/shop/human:2.0.0`);
+    expect(r.stdout).toContain(`Registered ${open.host}/shop/human:2.0.0@${digest}\n`);
+    expect(r.stdout).toContain('routed   environment staging by rule BRANCH_NAME STARTS_WITH release/ => staging priority 1');
+  });
+});
+
+describe('fast path: the tag already in the registry with the local image\'s digest is not pushed again', () => {
+  test('a second push of an image named under the registry says "already in the registry, skipping push" and registers nothing new', async () => {
+    const image = await localImage('again');
+    const named = `${open.host}/shop/again:1.0.0`;
+    await docker.getImage(image).tag({ repo: `${open.host}/shop/again`, tag: '1.0.0' });
+    const args = ['push', named, '-s', 'checkout', '--git-ref', 'main'];
+    const first = await ws.run(['--json', ...args]);
+    expect(first.code).toBe(0);
+    expect(first.json()).toMatchObject({ pushed: true, skipped: false });
+    const before = await artifactCount();
+    const second = await ws.run(args);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`${named} is already in the registry (${first.json().artifact.digest}), skipping push`);
+    expect(second.stdout).toContain('Already registered');
+    const third = await ws.run(['--json', ...args]);
+    expect(third.json()).toMatchObject({ pushed: false, skipped: true, created: false, artifactUri: first.json().artifactUri });
+    expect(await artifactCount()).toBe(before);
+  });
+
+  test('after the temporary tag is gone the engine pushes again, sends no layer twice, and no artifact is duplicated', async () => {
+    const image = await localImage('again-untagged');
+    const args = ['--json', 'push', image, '-s', 'checkout', '--registry', 'open', '--repository', 'shop/again-untagged', '--tag', '1.0.0', '--git-ref', 'main'];
+    const first = await ws.run(args);
+    const before = await artifactCount();
+    const second = await ws.run(args);
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(second.json()).toMatchObject({ created: false, artifactUri: first.json().artifactUri });
+    expect(await artifactCount()).toBe(before);
+  });
+
+  test('a different image under the same tag is pushed (the tag moves)', async () => {
+    const args = (image: string) => ['--json', 'push', image, '-s', 'checkout', '--registry', 'open', '--repository', 'shop/moves', '--tag', '1.0.0', '--git-ref', 'main'];
+    const a = await ws.run(args(await localImage('moves-a')));
+    const b = await ws.run(args(await localImage('moves-b')));
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(b.json()).toMatchObject({ pushed: true, skipped: false, created: true });
+    expect(b.json().artifact.digest).not.toBe(a.json().artifact.digest);
+  });
+});
+
+describe('the target: --registry, else the only non-internal registry; repository <project>/<service>; tag from the source or --tag', () => {
+  test('several registries and no --registry when not interactive: a USAGE error listing them, nothing pushed', async () => {
+    const image = await localImage('which');
+    const r = await ws.run(['--json', 'push', image, '-s', 'checkout', '--git-ref', 'main']);
+    expect(r.code).toBe(EXIT_CODES.USAGE);
+    expect(r.json().error.message).toBe('--registry is required when not running interactively (one of: open, basic, token, tls)');
+  });
+
+  test('the only non-internal registry is taken; the tag comes from the local image', async () => {
+    const w = makeWorkspace(shopBlueprint([{ name: 'open', uri: open.host }, { name: 'facets-config-auto', uri: '123456789012.dkr.ecr.us-east-1.amazonaws.com', internal: true }]), ENV);
+    try {
+      await w.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev']);
+      const image = await localImage('only');
+      const tag = image.split(':')[1];
+      const r = await w.run(['--json', 'push', image, '-s', 'cart', '--git-ref', 'main']);
+      expect(r.code).toBe(0);
+      expect(r.json().artifactUri).toBe(`${open.host}/shop/cart:${tag}@${r.json().artifact.digest}`);
+    } finally {
+      w.remove();
+    }
+  });
+
+  test('an image already named under a project registry keeps its repository; --keep-tag keeps the engine tag', async () => {
+    const image = await localImage('named');
+    const named = `${open.host}/team/named:3.0.0`;
+    const extra = `${open.host}/team/named:3.0.1`;
+    await docker.getImage(image).tag({ repo: `${open.host}/team/named`, tag: '3.0.0' });
+    const r = await ws.run(['--json', 'push', named, '-s', 'checkout', '--tag', '3.0.1', '--keep-tag', '--git-ref', 'main']);
+    expect(r.code).toBe(0);
+    expect(r.json().artifactUri).toBe(`${extra}@${r.json().artifact.digest}`);
+    expect((await localTags(image)).sort()).toEqual([image, named, extra].sort());
+  });
+
+  test('an image id needs --tag', async () => {
+    const image = await localImage('by-id');
+    const id = (await docker.getImage(image).inspect()).Id.slice('sha256:'.length, 'sha256:'.length + 12);
+    const r = await ws.run(['--json', 'push', id, '-s', 'checkout', '--registry', 'open', '--git-ref', 'main']);
+    expect(r.code).toBe(EXIT_CODES.USAGE);
+    expect(r.json().error.message).toBe('cannot tell which tag to push the image as');
+    const ok = await ws.run(['--json', 'push', id, '-s', 'checkout', '--registry', 'open', '--tag', '5.0.0', '--git-ref', 'main']);
+    expect(ok.code).toBe(0);
+    expect(ok.json().artifactUri).toMatch(new RegExp(`^${open.host}/shop/checkout:5.0.0@sha256:`));
+  });
+});
+
+describe('--no-push behaves as register, verification included', () => {
+  test('an image already in the registry is verified and registered, nothing pushed', async () => {
+    const repo = uniqueRepo('nopush');
+    const digest = await putImage('open', repo, '1.0.0');
+    const r = await ws.run(['--json', 'push', `${open.host}/${repo}:1.0.0`, '-s', 'checkout', '--no-push', '--git-ref', 'main'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ pushed: false, skipped: false, verified: true, artifactUri: `${open.host}/${repo}:1.0.0@${digest}` });
+  });
+  test('an image not in the registry: REGISTRY error "push it first", nothing registered', async () => {
+    const before = await artifactCount();
+    const r = await ws.run(['--json', 'push', `${open.host}/shop/not-pushed-${run}:1.0.0`, '-s', 'checkout', '--no-push', '--git-ref', 'main']);
+    expect(r.code).toBe(EXIT_CODES.REGISTRY);
+    expect(r.json().error.message).toMatch(/is not in registry open; push it first/);
+    expect(await artifactCount()).toBe(before);
+  });
+});
+
+describe('failures exit non-zero with a precise reason, register nothing, and remove the temporary tag', () => {
+  test('push denied by the registry (wrong password): the registry\'s reason, exit REGISTRY', async () => {
+    const image = await localImage('denied');
+    const before = await artifactCount();
+    const r = await ws.run(['--json', 'push', image, '-s', 'checkout', '--registry', 'basic', '--tag', '1.0.0', '--git-ref', 'main'], { env: { BASIC_PASS: 'not-the-password' } });
+    expect(r.code).toBe(EXIT_CODES.REGISTRY);
+    expect(r.json().error).toMatchObject({ code: 'REGISTRY', message: `push to ${basic.host} failed: unauthorized: authentication required` });
+    expect(r.stdout + r.stderr).not.toContain('not-the-password');
+    expect(await artifactCount()).toBe(before);
+    expect(await localTags(image)).toEqual([image]);
+  });
+
+  test('token server denies the push scope to an anonymous caller: "denied"', async () => {
+    const w = makeWorkspace(shopBlueprint([{ name: 'token', uri: token.host }]), ENV);
+    try {
+      await w.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev']);
+      const image = await localImage('token-denied');
+      const r = await w.run(['--json', 'push', image, '-s', 'checkout', '--tag', '1.0.0', '--git-ref', 'main']);
+      expect(r.code).toBe(EXIT_CODES.REGISTRY);
+      expect(r.json().error.message).toBe(`push to ${token.host} failed: denied: requested access to the resource is denied`);
+      expect(await artifactCount(w)).toBe(0);
+    } finally {
+      w.remove();
+    }
+  });
+
+  test('engine down: ENGINE error naming DOCKER_HOST, nothing registered', async () => {
+    const before = await artifactCount();
+    const r = await ws.run(['--json', 'push', 'whatever:1', '-s', 'checkout', '--registry', 'open', '--git-ref', 'main'], { env: { DOCKER_HOST: `unix:///tmp/facetsctl-no-engine-${run}.sock` } });
+    expect(r.code).toBe(EXIT_CODES.ENGINE);
+    expect(r.json().error).toMatchObject({ code: 'ENGINE', message: `cannot reach the Docker engine at unix:///tmp/facetsctl-no-engine-${run}.sock: no such socket`, hint: 'start Docker or set DOCKER_HOST' });
+    expect(await artifactCount()).toBe(before);
+  });
+
+  test('the local image does not exist: ENGINE error', async () => {
+    const r = await ws.run(['--json', 'push', `facetsctl-test/absent:${run}`, '-s', 'checkout', '--registry', 'open', '--git-ref', 'main']);
+    expect(r.code).toBe(EXIT_CODES.ENGINE);
+    expect(r.json().error).toMatchObject({ code: 'ENGINE', message: `image "facetsctl-test/absent:${run}" is not in the local Docker engine`, hint: 'build or pull it first (docker images lists what is there)' });
+  });
+
+  test.each([
+    [['-s', 'nope'], EXIT_CODES.NOT_FOUND, /service "nope" is not in project shop/],
+    [['-s', 'checkout', '-e', 'qa'], EXIT_CODES.NOT_FOUND, /environment "qa" is not in project shop/],
+    [['-s', 'checkout', '-e', 'dev', '-r', 'QA'], EXIT_CODES.USAGE, /--environment and --release-stream cannot be used together/],
+    [['-s', 'checkout'], EXIT_CODES.USAGE, /cannot route the artifact: no git ref found/],
+    [['-s', 'checkout', '--registry', 'gcr', '--git-ref', 'main'], EXIT_CODES.NOT_FOUND, /registry "gcr" is not a container registry of project shop/],
+  ])('bad input %j is refused before anything is pushed', async (args, code, message) => {
+    const image = await localImage('bad-input');
+    const r = await ws.run(['--json', 'push', image, '--registry', 'open', '--tag', '9.9.9', ...args]);
+    expect(r.code).toBe(code);
+    expect(r.json().error.message).toMatch(message);
+    const head = await fetch(`${open.url}/v2/shop/checkout/manifests/9.9.9`, { method: 'HEAD' });
+    expect(head.status).toBe(404);
+  });
+});
+
+describe('the image version policy is checked before pushing: a refused tag never reaches the registry', () => {
+  test('a denied tag: POLICY exit, nothing pushed, nothing registered', async () => {
+    const w = makeWorkspace(shopBlueprint([{ name: 'open', uri: open.host }]), ENV);
+    try {
+      const c = await w.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev', '--deny-tag', 'latest']);
+      expect(c.code).toBe(0);
+      const image = await localImage('policy');
+      const r = await w.run(['--json', 'push', image, '-s', 'checkout', '--repository', `shop/policy-${run}`, '--tag', 'latest', '--git-ref', 'main']);
+      expect(r.code).toBe(EXIT_CODES.POLICY);
+      expect(r.json().error.message).toBe('tag "latest" is refused by the image version policy (deniedTags)');
+      expect((await fetch(`${open.url}/v2/shop/policy-${run}/manifests/latest`, { method: 'HEAD' })).status).toBe(404);
+      expect(await artifactCount(w)).toBe(0);
+    } finally {
+      w.remove();
+    }
+  });
+});
