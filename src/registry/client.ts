@@ -1,9 +1,10 @@
-// OCI distribution client: ping (with the auth challenge), HEAD manifest, tags and catalog with paging.
+// OCI distribution client: ping (with the auth challenge), HEAD manifest, image created time, tags and catalog with paging.
 import crypto from 'node:crypto';
 import { usage } from '../core/errors';
 import { isValidDigest, isValidTag } from '../core/image-reference';
 import { Authenticator, Challenge, parseChallenge, type RegistryAuth } from './auth';
-import { denied, errorBodyCode, manifestUnknown, nameUnknown, unauthorized, unexpectedStatus } from './errors';
+import { denied, errorBodyCode, malformedAnswer, manifestUnknown, nameUnknown, unauthorized, unexpectedStatus } from './errors';
+import { configDigest, createdOf, isIndex, platformEntry, schema1Created, type ManifestDocument } from './image-config';
 import { nextPageUrl } from './link';
 import { RegistryResponse, Transport, type TransportOptions } from './transport';
 
@@ -28,6 +29,8 @@ export const MANIFEST_MEDIA_TYPES = [
 
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const MAX_PAGES = 10_000;
+// An index may point at another index; more levels than this is a loop or a broken registry.
+const MAX_INDEX_DEPTH = 3;
 
 export class RegistryClient {
   private readonly transport: Transport;
@@ -62,11 +65,7 @@ export class RegistryClient {
 
   /** Digest, media type and size of `repository:reference` (tag or digest), without downloading it. */
   async headManifest(repository: string, reference: string): Promise<ManifestDescriptor> {
-    checkRepository(repository);
-    if (!isValidTag(reference) && !isValidDigest(reference)) {
-      throw usage(`"${reference}" is neither a valid tag nor a digest`, 'a tag is letters, digits, "_", "." and "-" (max 128); a digest is sha256:<64 hex>');
-    }
-    const image = `${this.host}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const image = this.imageName(repository, reference);
     const path = `/v2/${repository}/manifests/${reference}`;
     const headers = { accept: MANIFEST_MEDIA_TYPES.join(', ') };
     const head = await this.authorized('HEAD', path, pullScope(repository), headers);
@@ -80,6 +79,29 @@ export class RegistryClient {
     if (get.status === 404) throw manifestUnknown(image, this.host);
     this.failUnlessOk(get, `GET ${path}`, repository);
     return { digest: `sha256:${crypto.createHash('sha256').update(get.body).digest('hex')}`, mediaType: mediaTypeOf(get) || mediaType, size: get.body.length };
+  }
+
+  /**
+   * When `repository:reference` was built: the image config's `created` (ISO 8601), or null when the config has none.
+   * For a manifest list / OCI index, the linux/amd64 image's, else the first image's.
+   */
+  async imageCreated(repository: string, reference: string): Promise<string | null> {
+    const image = this.imageName(repository, reference);
+    let manifest = await this.getManifest(repository, reference, image);
+    for (let depth = 0; isIndex(manifest.document, manifest.mediaType); depth++) {
+      const entry = platformEntry(manifest.document);
+      if (!entry) return null;
+      if (depth >= MAX_INDEX_DEPTH) throw malformedAnswer(this.host, `the manifests of ${image}`, `indexes nested more than ${MAX_INDEX_DEPTH} deep`);
+      manifest = await this.getManifest(repository, entry.digest, image);
+    }
+    if (manifest.document.schemaVersion === 1) return schema1Created(manifest.document);
+    const digest = configDigest(manifest.document);
+    if (!digest) return null;
+    // Registries may redirect blobs to object storage; the transport follows (and drops Authorization across hosts).
+    const path = `/v2/${repository}/blobs/${digest}`;
+    const blob = await this.authorized('GET', path, pullScope(repository), { accept: '*/*' });
+    this.failUnlessOk(blob, `GET ${path}`, repository);
+    return createdOf(parseJson(blob.body, () => malformedAnswer(this.host, `GET ${path} (the config of ${image})`, 'a body that is not JSON')));
   }
 
   /** Every tag of `repository`, in the registry's order, following `Link` pages of `pageSize`. */
@@ -113,6 +135,25 @@ export class RegistryClient {
       const next = nextPageUrl(response.headers.link, response.url);
       url = next && !visited.has(next) ? next : undefined;
     }
+  }
+
+  /** `host/repository:tag` or `host/repository@digest`, after checking both parts. */
+  private imageName(repository: string, reference: string): string {
+    checkRepository(repository);
+    if (!isValidTag(reference) && !isValidDigest(reference)) {
+      throw usage(`"${reference}" is neither a valid tag nor a digest`, 'a tag is letters, digits, "_", "." and "-" (max 128); a digest is sha256:<64 hex>');
+    }
+    return `${this.host}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+  }
+
+  private async getManifest(repository: string, reference: string, image: string): Promise<{ document: ManifestDocument; mediaType: string }> {
+    const path = `/v2/${repository}/manifests/${reference}`;
+    const response = await this.authorized('GET', path, pullScope(repository), { accept: MANIFEST_MEDIA_TYPES.join(', ') });
+    if (response.status === 404) throw manifestUnknown(image, this.host);
+    this.failUnlessOk(response, `GET ${path}`, repository);
+    const document = parseJson(response.body, () => malformedAnswer(this.host, `GET ${path}`, 'a manifest that is not JSON'));
+    if (typeof document !== 'object' || document === null) throw malformedAnswer(this.host, `GET ${path}`, 'a manifest that is not a JSON object');
+    return { document: document as ManifestDocument, mediaType: mediaTypeOf(response) };
   }
 
   private authChallenge(): Promise<Challenge | undefined> {
@@ -168,4 +209,12 @@ function header(response: RegistryResponse, name: string): string | undefined {
 
 function mediaTypeOf(response: RegistryResponse): string {
   return (header(response, 'content-type') ?? '').split(';')[0].trim();
+}
+
+function parseJson(body: Buffer, malformed: () => Error): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw malformed();
+  }
 }

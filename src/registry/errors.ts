@@ -94,3 +94,8 @@ export function unexpectedStatus(host: string, what: string, status: number, bod
   const reason: RegistryFailure = status >= 500 || status === 429 || status === 408 ? 'UNAVAILABLE' : 'UNEXPECTED';
   return registryError(reason, `registry ${host} answered ${status} to ${what}${said}${tries}`, 'try again later, or check the registry', { host, status, code });
 }
+
+/** A 2xx answer whose body is not what the distribution API promises (e.g. a manifest that is not JSON). */
+export function malformedAnswer(host: string, what: string, problem: string): FacetsError {
+  return registryError('UNEXPECTED', `registry ${host} answered ${what} with ${problem}`, 'check the registry, or push the image again', { host });
+}

@@ -94,6 +94,20 @@ describe('on a TTY, missing registry, repository and tag are chosen from lists f
     expect(r.stdout).toMatch(/revision\s+1/);
   });
 
+  test('tags newest first by the build time of their image: an older tag with a higher version comes after a newer one', async () => {
+    const dated = `${repository}-dated`;
+    const created: Record<string, string> = { '2.0.0': '2023-03-01T00:00:00Z', '1.9.1': '2024-05-01T00:00:00Z', latest: '2025-01-01T00:00:00Z' };
+    for (const [tag, time] of Object.entries(created)) await uploadImage({ url: infra().url }, dated, tag, [Buffer.from(`${dated}:${tag}`)], { created: time });
+    const user = new TerminalUser((q) => {
+      if (q.message === 'Tag') return '1.9.1';
+      throw new Error(`unexpected question ${q.message}`);
+    });
+    const r = await attachOnTerminal(ws, ['-s', 'checkout', '-e', 'staging', '--registry', 'local', '--repository', dated], user);
+    expect(r.code).toBe(0);
+    expect(find(user, 'Tag')?.choices).toEqual(['latest', '1.9.1', '2.0.0']);
+    expect(r.stdout).toContain(`${dated}:1.9.1@sha256:`);
+  });
+
   test('a missing environment is chosen from the project\'s environments; option B asks for the full URI', async () => {
     const uri = `${infra().host}/${repository}:1.0.0`;
     const user = new TerminalUser((q) => {

@@ -85,7 +85,7 @@ export async function uploadImage(
   repository: string,
   tag: string,
   layers: Buffer[],
-  options: { oci?: boolean; architecture?: string } = {},
+  options: { oci?: boolean; architecture?: string; /** The config's `created` (ISO 8601); left out when not given. */ created?: string } = {},
 ): Promise<Descriptor> {
   const http = await sessionFor(target, repository);
   const layerDescriptors: Descriptor[] = [];
@@ -96,7 +96,13 @@ export async function uploadImage(
     layerDescriptors.push({ mediaType: options.oci ? 'application/vnd.oci.image.layer.v1.tar+gzip' : MEDIA_TYPES.dockerLayer, digest, size: gzipped.length });
   }
   const config = Buffer.from(
-    JSON.stringify({ architecture: options.architecture ?? 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((layer) => sha256(layer)) } }),
+    JSON.stringify({
+      ...(options.created !== undefined ? { created: options.created } : {}),
+      architecture: options.architecture ?? 'amd64',
+      os: 'linux',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: layers.map((layer) => sha256(layer)) },
+    }),
   );
   const configDigest = sha256(config);
   await putBlob(http, repository, config, configDigest);

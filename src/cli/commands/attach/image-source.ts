@@ -3,11 +3,12 @@ import type { ControlPlane } from '../../../api/control-plane';
 import { FacetsError, notFound, usage } from '../../../core/errors';
 import { parseImageReference, type ImageReference } from '../../../core/image-reference';
 import type { ArtifactType, ContainerRegistry, Project } from '../../../core/model';
-import type { Factory } from '../../factory';
+import type { Factory, RegistryAuth } from '../../factory';
 import { notInteractive, requireValue } from '../../inputs';
 import { pickRegistry, registryAuth, registryHost, verifyImage } from '../../verify-image';
 import { checkFreestyleUrl } from './artifact-url';
 import { chooseFiltered } from './filter-prompt';
+import { tagCreatedTimes } from './tag-dates';
 import { orderTagsNewestFirst } from './tag-order';
 
 export interface ImageSourceOptions {
@@ -66,7 +67,25 @@ function repositoryUnder(registry: ContainerRegistry, repository: string): strin
   return path === '' || repository === path || repository.startsWith(`${path}/`) ? repository : `${path}/${repository}`;
 }
 
-async function optionA(f: Factory, cp: ControlPlane, project: Project, opts: ImageSourceOptions): Promise<{ registry: ContainerRegistry; ref: ImageReference }> {
+type AuthFor = (registry: ContainerRegistry) => Promise<RegistryAuth | undefined>;
+
+/** The repository's tags, newest first by build time where the registry tells it; a lookup that fails only leaves its tag undated. */
+async function tagsNewestFirst(f: Factory, cp: ControlPlane, project: Project, registry: ContainerRegistry, repository: string, authFor: AuthFor): Promise<string[]> {
+  const tags = await cp.listTags(project.name, registry.name, repository);
+  if (tags.length < 2) return tags;
+  f.io.startProgress(`Reading the build times of ${repository}'s tags`);
+  try {
+    const reader = f.registryClient(registry, await authFor(registry));
+    return orderTagsNewestFirst(tags, await tagCreatedTimes(reader, repository, tags, { onProblem: (message) => f.debug(message) }));
+  } catch (e) {
+    f.debug(`tags of ${repository} ordered by version: ${(e as Error).message}`);
+    return orderTagsNewestFirst(tags);
+  } finally {
+    f.io.stopProgress();
+  }
+}
+
+async function optionA(f: Factory, cp: ControlPlane, project: Project, opts: ImageSourceOptions, authFor: AuthFor): Promise<{ registry: ContainerRegistry; ref: ImageReference }> {
   if (!f.io.canPrompt()) {
     const missing = (['registry', 'repository', 'tag'] as const).filter((k) => opts[k] === undefined).map((k) => `--${k}`);
     if (missing.length > 0) {
@@ -79,13 +98,7 @@ async function optionA(f: Factory, cp: ControlPlane, project: Project, opts: Ima
     (await chooseFiltered(f, 'repository', 'repositories', await cp.listRepositories(project.name, registry.name), `push an image to registry ${registry.name} first`));
   const tag =
     opts.tag ??
-    (await chooseFiltered(
-      f,
-      'tag',
-      'tags',
-      orderTagsNewestFirst(await cp.listTags(project.name, registry.name, repository)),
-      `repository ${repository} has no tags; push one first (facetsctl push)`,
-    ));
+    (await chooseFiltered(f, 'tag', 'tags', await tagsNewestFirst(f, cp, project, registry, repository, authFor), `repository ${repository} has no tags; push one first (facetsctl push)`));
   const ref = parseImageReference(`${registryHost(registry)}/${repositoryUnder(registry, repository)}:${tag}`);
   return { registry, ref };
 }
@@ -137,11 +150,18 @@ export async function chooseImage(f: Factory, cp: ControlPlane, project: Project
   if (opts.image !== undefined && (opts.repository !== undefined || opts.tag !== undefined)) {
     throw usage('give either IMAGE_URL or --repository/--tag, not both', 'IMAGE_URL is the full URI (registry/repository:tag); --registry may accompany it to name its registry');
   }
+  // Asked once per registry: listing tag dates and verifying the image use the same credentials.
+  const auths = new Map<string, Promise<RegistryAuth | undefined>>();
+  const authFor: AuthFor = (registry) => {
+    let auth = auths.get(registry.name);
+    if (!auth) auths.set(registry.name, (auth = registryAuth(f, cp, project.name, registry, service)));
+    return auth;
+  };
   const byUri = await useOptionB(f, opts);
   const { registry, ref } = byUri
     ? optionB(project, await requireValue(f, opts.image, 'IMAGE_URL', 'Image URI (e.g. gcr.io/my-project/my-service:v1.2.3)'), opts.registry)
-    : await optionA(f, cp, project, opts);
-  const auth = await registryAuth(f, cp, project.name, registry, service);
+    : await optionA(f, cp, project, opts, authFor);
+  const auth = await authFor(registry);
   const verified = await verifyImage(f, registry, ref, auth);
   const chosen: ChosenImage = { artifactType: 'docker_image', image: verified.pinnedUri, digest: verified.digest, registry: registry.name, repository: ref.repository };
   if (ref.tag !== null) chosen.tag = ref.tag;
