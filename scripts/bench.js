@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: facetsctl's performance figures, each a ratio against a baseline measured in the same run.
+// Usage: node scripts/bench.js [--only version,help,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
+// Prints a table on stdout and writes .bench/bench-results.json; stops everything it started, by PID, even on failure.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { stopAll, killAllNow } = require('./bench/children');
+const { startInfra, stopInfra } = require('./bench/infra');
+const { startServe, SERVE_MAIN } = require('./bench/serve');
+const { benchStartup } = require('./bench/cli-bench');
+const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
+const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
+const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
+const { writeBlueprint } = require('./bench/project');
+const { skipped, failed, table, writeJson } = require('./bench/report');
+
+const REPO = path.resolve(__dirname, '..');
+const GROUPS = ['version', 'help', 'serve', 'register', 'push'];
+const CLI_MAIN = path.join('dist', 'cli', 'main.js');
+const API_FACTORY = path.join('dist', 'api', 'factory.js');
+const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
+
+function parseArgs(argv) {
+  // Push runs default to 9: each one builds and pushes 50 MB of new layers twice, and the bench keeps under ~5 minutes.
+  const options = { only: GROUPS, runs: 15, pushRuns: 9, warmup: 3, strict: false };
+  for (let i = 0; i < argv.length; i++) {
+    const number = (flag) => {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a whole number >= 1`);
+      return n;
+    };
+    if (argv[i] === '--only') options.only = String(argv[++i]).split(',').map((s) => s.trim()).filter(Boolean);
+    else if (argv[i] === '--runs') options.runs = number('--runs');
+    else if (argv[i] === '--push-runs') options.pushRuns = number('--push-runs');
+    else if (argv[i] === '--warmup') options.warmup = number('--warmup');
+    else if (argv[i] === '--strict') options.strict = true;
+    else throw new Error(`unknown argument ${argv[i]}; usage: bench.js [--only ${GROUPS.join(',')}] [--runs N] [--push-runs N] [--warmup N] [--strict]`);
+  }
+  const unknown = options.only.filter((g) => !GROUPS.includes(g));
+  if (unknown.length) throw new Error(`unknown --only ${unknown.join(',')}; choose from ${GROUPS.join(',')}`);
+  return options;
+}
+
+/** process.env without what would point facetsctl or docker elsewhere than the bench's own servers. */
+function cleanEnv() {
+  const env = { ...process.env, CI: 'true', NO_COLOR: '1' };
+  for (const key of Object.keys(env)) {
+    if (/^FACETS_/.test(key) || key === 'CONTROL_PLANE_URL' || /^DOCKER_/.test(key)) delete env[key];
+  }
+  return env;
+}
+
+const missing = (...files) => files.filter((f) => !fs.existsSync(path.join(REPO, f)));
+const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+async function measure(results, name, target, thunk) {
+  log(`measuring ${name}`);
+  try {
+    results.push(await thunk());
+  } catch (e) {
+    results.push(failed(name, e, target));
+  }
+}
+
+async function main(options) {
+  const want = (g) => options.only.includes(g);
+  const runDir = path.join(REPO, '.bench', `run-${process.pid}`);
+  const infraDir = path.join(runDir, 'infra');
+  const results = [];
+  const env = cleanEnv();
+  const started = new Date();
+  let infraStarted = false;
+  const cleanup = async () => {
+    await stopAll();
+    if (infraStarted) stopInfra(REPO, infraDir);
+    fs.rmSync(runDir, { recursive: true, force: true });
+  };
+  const onSignal = (signal) => {
+    log(`${signal}: stopping what the bench started`);
+    cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', killAllNow);
+  fs.mkdirSync(runDir, { recursive: true });
+
+  try {
+    // 1, 2: start-up.
+    const cliMissing = missing(path.join('bin', 'facetsctl'), CLI_MAIN);
+    for (const { group, name, target, run } of benchStartup(REPO, { runs: options.runs, warmup: options.warmup, env })) {
+      if (!want(group)) continue;
+      if (cliMissing.length) results.push(skipped(name, `${cliMissing.join(', ')} missing`, target));
+      else await measure(results, name, target, run);
+    }
+
+    // Servers: the open registry (register, push) and the private engine (push), then serve.
+    const pushTargets = pushNames().map((n) => [n, n === FAST_PATH_NAME ? FAST_PATH_TARGET : PUSH_TARGET]);
+    let pushBlocker = null;
+    if (want('push')) {
+      const m = missing(PUSH_COMMAND, API_FACTORY);
+      if (m.length) pushBlocker = `${m.join(', ')} missing (the push command or the control-plane client is not built yet)`;
+      else if (!hasCommand('docker') || !hasCommand('dockerd')) pushBlocker = 'docker CLI or dockerd not installed';
+    }
+    const components = [...(want('push') && !pushBlocker ? ['dockerd'] : []), ...(want('register') || (want('push') && !pushBlocker) ? ['open'] : [])];
+    let infra = null;
+    let infraError = null;
+    if (components.length) {
+      log(`starting ${components.join(' + ')} (scripts/test-infra.js)`);
+      try {
+        infraStarted = true;
+        infra = startInfra(REPO, infraDir, components);
+      } catch (e) {
+        infraError = e.message;
+      }
+    }
+    const registry = infra && infra.registries && infra.registries.open;
+
+    let serve = null;
+    let serveError = null;
+    if (want('serve') || want('register')) {
+      try {
+        const blueprint = writeBlueprint(path.join(runDir, 'serve'), registry ? registry.host : '127.0.0.1:5000');
+        log('starting serve');
+        serve = await startServe(REPO, { blueprint, db: path.join(runDir, 'serve', 'state.db') });
+      } catch (e) {
+        serveError = e.missing ? e.message : `serve did not start: ${e.message}`;
+      }
+    }
+
+    // 3: serve throughput.
+    if (want('serve')) {
+      if (!serve) results.push(skipped(SERVE_NAME, serveError));
+      else await measure(results, SERVE_NAME, null, () => benchServe(serve, { registryHost: registry ? registry.host : '127.0.0.1:5000' }));
+    }
+
+    // 4: register against serve.
+    if (want('register')) {
+      const m = missing(API_FACTORY);
+      const blocker = m.length ? `${m.join(', ')} missing (the CLI cannot reach a control plane yet)` : !serve ? serveError : !registry ? `no registry: ${infraError}` : null;
+      if (blocker) results.push(skipped(REGISTER_NAME, blocker, REGISTER_TARGET));
+      else await measure(results, REGISTER_NAME, REGISTER_TARGET, () => benchRegister(REPO, { serve, registry, home: path.join(runDir, 'home-register'), runs: options.runs, warmup: options.warmup }));
+    }
+
+    // 5: push against the private engine and the open registry, embedded control plane.
+    if (want('push')) {
+      const blocker = pushBlocker || (!infra || !infra.dockerHost || !registry ? `no engine/registry: ${infraError}` : null);
+      if (blocker) {
+        for (const [name, target] of pushTargets) results.push(skipped(name, blocker, target));
+      } else {
+        const blueprintDir = path.dirname(writeBlueprint(path.join(runDir, 'embedded'), registry.host, { withCi: true }));
+        const home = path.join(runDir, 'home-push');
+        const dockerConfig = path.join(runDir, 'docker-config');
+        fs.mkdirSync(home, { recursive: true });
+        fs.mkdirSync(dockerConfig, { recursive: true });
+        const dockerEnv = { ...env, DOCKER_HOST: infra.dockerHost, DOCKER_CONFIG: dockerConfig };
+        const cliEnv = { ...dockerEnv, HOME: home };
+        const figures = benchPush({ repo: REPO, registry, dockerEnv, cliEnv, blueprintDir, workDir: runDir, runs: options.pushRuns, warmup: Math.min(options.warmup, 1) });
+        for (const { name, target, run } of figures) await measure(results, name, target, run);
+      }
+    }
+  } finally {
+    await cleanup();
+  }
+
+  const document = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: (Date.now() - started.getTime()) / 1000,
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
+    method: { runs: options.runs, pushRuns: options.pushRuns, warmup: options.warmup, statistic: 'median', timing: 'spawnSync + process.hrtime, baseline and measured interleaved' },
+    results,
+  };
+  const out = path.join(REPO, '.bench', 'bench-results.json');
+  writeJson(out, document);
+  process.stdout.write(`${table(results)}\n\nwritten ${path.relative(process.cwd(), out) || out} (${document.seconds.toFixed(0)} s)\n`);
+  const errors = results.filter((r) => r.status === 'error').length;
+  const misses = results.filter((r) => r.status === 'fail').length;
+  return errors || (options.strict && misses) ? 1 : 0;
+}
+
+if (require.main === module) {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exit(2);
+  }
+  main(options).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`bench: ${e.stack || e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+module.exports = { parseArgs, main };

@@ -1,0 +1,68 @@
+'use strict';
+// Figure 5: `facetsctl push` ÷ `docker push` for fresh random images, and an unchanged re-push ÷ `facetsctl --version`.
+const path = require('node:path');
+const { compare, timeOnce } = require('./timing');
+const { figure } = require('./report');
+const { SHAPES, buildRandomImage, removeImage } = require('./images');
+const { facetsctl } = require('./cli-bench');
+const { PROJECT, SERVICE, ENVIRONMENT } = require('./project');
+
+const PUSH_TARGET = { max: 1.1 };
+const FAST_PATH_TARGET = { max: 2.0 };
+const pushName = (shape) => `facetsctl push, ${SHAPES[shape].label}`;
+const FAST_PATH_NAME = 'facetsctl push, unchanged re-push';
+const names = () => [...Object.keys(SHAPES).map(pushName), FAST_PATH_NAME];
+
+function checkPush(stdout, image, expectSkipped) {
+  const out = JSON.parse(stdout);
+  if (Boolean(out.skipped) !== expectSkipped || Boolean(out.pushed) === expectSkipped || !/@sha256:[0-9a-f]{64}$/.test(String(out.artifactUri))) {
+    throw new Error(`facetsctl push ${image} answered pushed=${out.pushed} skipped=${out.skipped} artifactUri=${out.artifactUri} (expected ${expectSkipped ? 'the fast path' : 'a push'})`);
+  }
+}
+
+/**
+ * ctx: {repo, registry: {host}, dockerEnv (DOCKER_HOST, DOCKER_CONFIG), cliEnv (DOCKER_HOST, HOME, CI...), blueprintDir, workDir, runs, warmup}
+ * Returns a list of thunks, one per figure.
+ */
+function benchPush(ctx) {
+  const { repo, registry, dockerEnv, cliEnv, blueprintDir, workDir, runs, warmup } = ctx;
+  const cli = (args) => ({ ...facetsctl(repo, args, cliEnv), cwd: blueprintDir, timeoutMs: 300000 });
+  const pushArgs = (image) => [path.join(repo, 'bin', 'facetsctl'), 'push', image, '--service', SERVICE, '--environment', ENVIRONMENT, '--json'];
+
+  const pushFigure = (shape) => () => {
+    const dockerRef = (i) => `${registry.host}/${PROJECT}/docker-${shape}:r${i}`;
+    const sourceRef = (i) => `bench-src/${shape}:${shape}-r${i}`;
+    const baseline = {
+      label: 'docker push', file: 'docker', env: dockerEnv, timeoutMs: 300000,
+      before: (i) => ({ args: ['push', buildRandomImage(workDir, shape, dockerRef(i), dockerEnv)] }),
+      after: (i) => removeImage(dockerRef(i), dockerEnv),
+    };
+    const measured = {
+      ...cli(['push']),
+      before: (i) => ({ args: pushArgs(buildRandomImage(workDir, shape, sourceRef(i), dockerEnv)) }),
+      after: (i, stdout) => {
+        checkPush(stdout, sourceRef(i), false);
+        removeImage(sourceRef(i), dockerEnv);
+      },
+    };
+    const r = compare(baseline, measured, { runs, warmup });
+    return figure({ name: pushName(shape), unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: 'docker push',
+      target: PUSH_TARGET, samples: { measured: r.measured.samples, baseline: r.baseline.samples },
+      notes: ['every run pushes newly generated random layers (image build not timed)'] });
+  };
+
+  const fastPathFigure = () => {
+    const image = buildRandomImage(workDir, 'single', 'bench-src/single:unchanged', dockerEnv);
+    timeOnce({ ...cli(['push']), args: pushArgs(image), after: (_i, stdout) => checkPush(stdout, image, false) }, 0);
+    const measured = { ...cli(['push']), args: pushArgs(image), after: (_i, stdout) => checkPush(stdout, image, true) };
+    const r = compare(cli(['--version']), measured, { runs, warmup });
+    removeImage(image, dockerEnv);
+    return figure({ name: FAST_PATH_NAME, unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: 'facetsctl --version',
+      target: FAST_PATH_TARGET, samples: { measured: r.measured.samples, baseline: r.baseline.samples } });
+  };
+
+  return [...Object.keys(SHAPES).map((shape) => ({ name: pushName(shape), target: PUSH_TARGET, run: pushFigure(shape) })),
+    { name: FAST_PATH_NAME, target: FAST_PATH_TARGET, run: fastPathFigure }];
+}
+
+module.exports = { benchPush, names, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME, pushName };
