@@ -35,6 +35,7 @@ const { openEmbeddedControlPlane } = require('./src/controlplane/index.ts');
   const cp = await openEmbeddedControlPlane({ cwd: process.env.FIXTURE_DIR, env: {}, identity: { username: 'bob', name: 'Bob' } });
   process.stdout.write('READY\\n');
   await new Promise((resolve) => process.stdin.once('data', resolve));
+  process.stdin.destroy();
   const jobs = [];
   for (let n = Number(process.env.FROM); n <= Number(process.env.TO); n++) {
     const digest = 'sha256:' + n.toString(16).padStart(64, '0');
@@ -110,7 +111,7 @@ describe('concurrent registrations lose nothing and duplicate nothing', () => {
     try {
       const { ready, output } = collect(child);
       await ready;
-      child.stdin!.write('GO\n');
+      child.stdin!.end('GO\n');
       const mine = await Promise.all(Array.from({ length: 40 }, (_, i) => first.service.registerArtifact(register(i + 21))));
       const theirs = JSON.parse(await output) as { created: boolean; id: string; digest: string }[];
       expect(theirs).toHaveLength(40);
@@ -118,7 +119,6 @@ describe('concurrent registrations lose nothing and duplicate nothing', () => {
       for (const r of [...mine.map((m) => ({ created: m.created, id: m.artifact.id, digest: m.artifact.digest! })), ...theirs]) {
         byDigest.set(r.digest, (byDigest.get(r.digest) ?? new Set()).add(r.id));
       }
-      console.log('SPLIT', mine.filter((m) => m.created).length, theirs.filter((t) => t.created).length);
       expect(byDigest.size).toBe(60);
       expect([...byDigest.values()].every((ids) => ids.size === 1)).toBe(true);
       expect(mine.filter((m) => m.created).length + theirs.filter((t) => t.created).length).toBe(60);
