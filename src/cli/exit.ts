@@ -1,5 +1,6 @@
 // Turns any failure into the documented output and exit code (never 0).
 import { EXIT_CODES, FacetsError } from '../core/errors';
+import { annotateError, type Env } from './ci-output';
 import type { IOStreams } from './io';
 import { redact } from './redact';
 
@@ -33,7 +34,8 @@ export function toFacetsError(e: unknown): FacetsError | null {
   return null;
 }
 
-export function reportError(e: unknown, io: IOStreams, options: { debug: boolean; commandPath: string; secrets?: string[] }): number {
+/** `env` (optional) turns on the CI provider's error annotation (GitHub Actions: `::error::` on stderr). */
+export function reportError(e: unknown, io: IOStreams, options: { debug: boolean; commandPath: string; secrets?: string[]; env?: Env }): number {
   io.stopProgress();
   const facets = isCommanderError(e) ? fromCommander(e, options.commandPath) : toFacetsError(e);
   const secrets = options.secrets ?? [];
@@ -42,6 +44,7 @@ export function reportError(e: unknown, io: IOStreams, options: { debug: boolean
     const message = `unexpected error: ${redact(err.message, secrets)}`;
     const hint = options.debug ? undefined : 'run again with --debug for details, and report it if it persists';
     writeError(io, { code: 'INTERNAL', message, hint });
+    annotateError(options.env ?? {}, io.err, `${options.commandPath} failed`, message, hint);
     if (options.debug && err.stack) io.err.write(redact(err.stack, secrets) + '\n');
     return EXIT_CODES.INTERNAL;
   }
@@ -52,6 +55,7 @@ export function reportError(e: unknown, io: IOStreams, options: { debug: boolean
     details: facets.details,
   };
   writeError(io, doc);
+  annotateError(options.env ?? {}, io.err, `${options.commandPath} failed`, doc.message, doc.hint);
   if (options.debug && facets.stack) io.err.write(redact(facets.stack, secrets) + '\n');
   return EXIT_CODES[facets.kind] ?? EXIT_CODES.INTERNAL;
 }

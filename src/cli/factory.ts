@@ -37,6 +37,13 @@ export interface RegistryReader {
   headManifest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; size: number }>;
   listTags(repository: string, opts?: { pageSize?: number }): Promise<string[]>;
   catalog(opts?: { pageSize?: number }): Promise<string[]>;
+  /** The image config's `created` (ISO 8601), or null when it has none. */
+  imageCreated(repository: string, reference: string): Promise<string | null>;
+}
+
+/** What push also reads: the tag's manifest digest and image config digest (the local image ID of an engine-built image). */
+export interface RegistryImageReader extends RegistryReader {
+  imageConfigDigest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; size: number; configDigest: string | null }>;
 }
 
 export interface RegistryClientOptions {
@@ -61,7 +68,7 @@ export interface Factory {
   profiles(): Profiles;
   controlPlaneTarget(): ControlPlaneTarget;
   controlPlane(): Promise<ControlPlane>;
-  registryClient(registry: ContainerRegistry, auth?: RegistryAuth): RegistryReader;
+  registryClient(registry: ContainerRegistry, auth?: RegistryAuth): RegistryImageReader;
   prompter: Prompter;
   now(): Date;
   debug(message: string): void;
@@ -133,7 +140,7 @@ export function createFactory(init: FactoryInit): Factory {
     registryClient(registry, auth) {
       if (auth?.password) secrets.add(auth.password);
       if (auth?.identityToken) secrets.add(auth.identityToken);
-      const { RegistryClient } = require('../registry/client') as { RegistryClient: new (o: RegistryClientOptions) => RegistryReader };
+      const { RegistryClient } = require('../registry/client') as { RegistryClient: new (o: RegistryClientOptions) => RegistryImageReader };
       return new RegistryClient({ host: registry.uri.split('/')[0], insecure: registry.insecure, auth });
     },
 

@@ -37,7 +37,7 @@ export async function run(argv: string[], init: FactoryInit): Promise<number> {
       commandPath = commandPathFromArgv(program, argv);
     }
     const debug = f.globals.debug || argv.includes('--debug');
-    return reportError(e, f.io, { debug, commandPath, secrets: secretsOf(f) });
+    return reportError(e, f.io, { debug, commandPath, secrets: secretsOf(f), env: f.env });
   } finally {
     await f.close().catch(() => undefined);
   }

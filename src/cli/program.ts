@@ -21,6 +21,7 @@ const TOP_LEVEL: Array<[name: string, load: Loader]> = [
   ['promote', () => require('./commands/promote')],
   ['history', () => require('./commands/history')],
   ['serve', () => require('./commands/serve')],
+  ['completion', () => require('./commands/completion')],
 ];
 
 const GROUPS: Array<[name: string, description: string, members: Array<[string, Loader]>]> = [
