@@ -1,4 +1,4 @@
-// The CI recipes of docs/recipes.md, run as the provider would run them, against a real registry.
+// The CI recipes of README.md, run as the provider would run them, against a real registry.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,12 +9,12 @@ import { putImage, uniqueRepo } from '../cli/images';
 import { baseEnv, BIN, makeWorkspace, repoRoot, shopBlueprint, type Workspace } from '../cli/run-cli';
 
 const { open } = getInfra().registries;
-const markdown = fs.readFileSync(path.join(repoRoot, 'docs', 'recipes.md'), 'utf8');
+const markdown = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 
 /** The fenced block marked `recipe=NAME` (exactly one). */
 function recipe(name: string): string {
   const blocks = [...markdown.matchAll(/^```(\w+) recipe=([\w-]+)\n([\s\S]*?)^```$/gm)].filter((m) => m[2] === name);
-  if (blocks.length !== 1) throw new Error(`docs/recipes.md has ${blocks.length} blocks marked recipe=${name}`);
+  if (blocks.length !== 1) throw new Error(`README.md has ${blocks.length} blocks marked recipe=${name}`);
   return blocks[0][3];
 }
 
