@@ -1,6 +1,7 @@
 // Manual attach (per-environment overrides with revisions), history, and resolution per environment.
 import { FacetsError } from '../core/errors';
-import type { Artifact, HistoryEvent, HistoryKind, Override, Page, Resolution } from '../core/model';
+import { checkFreestyleUrl } from '../core/artifact-url';
+import type { Artifact, ContainerRegistry, HistoryEvent, HistoryKind, Override, Page, Project, Resolution } from '../core/model';
 import { resolveArtifact } from '../core/resolution';
 import { checkArtifactType, parseArtifactUri, registryFor } from './artifact-operations';
 import { effectiveCiConfig, ensureIntegration } from './ci-operations';
@@ -8,17 +9,41 @@ import { newEvent, now, paging, type ServiceContext } from './context';
 import type { AttachRequest, ListQuery } from './types';
 
 const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
+/** Project-level configuration changes are listed in every service's history (none has an environment, so --environment leaves them out). */
+const PROJECT_CONFIG_KINDS: HistoryKind[] = ['CONFIG_CHANGED', 'CONFIG_RESET'];
+
+function normaliseUri(uri: string): string {
+  return uri.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+}
+
+/** The registries whose URI is the longest prefix of the image's host/repository (several when URIs are equal). */
+function registriesHolding(project: Project, repository: string): ContainerRegistry[] {
+  const name = repository.toLowerCase();
+  const holding = project.registries.filter((r) => name === normaliseUri(r.uri) || name.startsWith(`${normaliseUri(r.uri)}/`));
+  const longest = Math.max(0, ...holding.map((r) => normaliseUri(r.uri).length));
+  return holding.filter((r) => normaliseUri(r.uri).length === longest);
+}
+
+/** Internal registries (e.g. facets-config-auto) are refused whether named with --registry or reached by the image's URI. */
+function refuseInternalRegistry(project: Project, named: string | undefined, uri: { artifactUri: string; repository: string | null }): void {
+  const hint = `use one of: ${project.registries.filter((r) => !r.internal).map((r) => `${r.name} (${r.uri})`).join(', ') || 'none'} (\`facetsctl registries list\`)`;
+  const byName = named === undefined ? undefined : project.registries.find((r) => r.name === named);
+  if (byName?.internal) throw new FacetsError('USAGE', `container registry "${byName.name}" is internal and is not offered for manual attach`, hint);
+  const byUri = uri.repository === null ? undefined : registriesHolding(project, uri.repository).find((r) => r.internal);
+  if (byUri) {
+    throw new FacetsError('USAGE', `container registry "${byUri.name}" is internal and is not offered for manual attach (image ${uri.artifactUri} is under its URI ${byUri.uri})`, hint);
+  }
+}
 
 export async function attachImage(ctx: ServiceContext, request: AttachRequest): Promise<Override> {
   const project = ctx.layouts.project(request.project);
   const resource = ctx.layouts.service(request.project, request.service);
   ctx.layouts.environment(request.project, request.environment);
   const artifactType = checkArtifactType(request.artifactType);
+  if (artifactType === 'freestyle') checkFreestyleUrl(request.image);
   const uri = parseArtifactUri(request.image, artifactType);
   const registry = registryFor(ctx, project, request.registry, uri.repository);
-  if (request.registry !== undefined && project.registries.find((r) => r.name === registry)?.internal) {
-    throw new FacetsError('USAGE', `container registry "${registry}" is internal and is not offered for manual attach`, 'pick another registry (`facetsctl registries list`)');
-  }
+  refuseInternalRegistry(project, request.registry, uri);
   const ref = artifactType === 'docker_image' ? uri.repository : null;
   const labels: Override['labels'] = { artifactType };
   if (registry !== null) labels.registry = registry;
@@ -101,8 +126,13 @@ export async function history(
     if (!HISTORY_KINDS.includes(kind)) throw new FacetsError('USAGE', `history kind "${String(kind)}" is invalid (use ${HISTORY_KINDS.join(', ')})`);
   }
   const { limit, offset } = paging(query);
-  const page = await ctx.store.listEvents({ project, resourceName: service, environment: query?.environment, kinds: query?.kinds, limit, offset });
-  return { ...page, limit, offset };
+  const page = await ctx.store.listEvents({ project, resourceName: service, projectLevelKinds: PROJECT_CONFIG_KINDS, environment: query?.environment, kinds: query?.kinds, limit, offset });
+  return { items: page.items.map(inServiceHistory), total: page.total, limit, offset };
+}
+
+// Added on read, not stored: one project-level row shows in every service's history, rows written earlier included.
+function inServiceHistory(event: HistoryEvent): HistoryEvent {
+  return event.resourceName === null ? { ...event, summary: `${event.summary}; applies to every service on PROJECT_CI` } : event;
 }
 
 export async function resolve(ctx: ServiceContext, project: string, service: string, environment?: string): Promise<Resolution[]> {

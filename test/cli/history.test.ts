@@ -3,6 +3,7 @@ import { MODES, ok, openAttachProject, type AttachProject } from './attach-fixtu
 
 interface Event {
   kind: string;
+  resourceName: string | null;
   environment: string | null;
   revision: number | null;
   at: string;
@@ -18,7 +19,10 @@ describe.each(MODES)('facetsctl history --service S [--environment E] (%s contro
     p = await openAttachProject(mode, 'history');
     const image = (tag: string) => `${p.openHost}/${p.repository}:${tag}`;
     for (const tag of ['1.0.0', '2.0.0']) await p.upload(tag);
-    // Service level: the change is the service's own (project-level changes are the project's history).
+    // Project level: listed in every service's history, as it applies to every service on PROJECT_CI.
+    ok(await p.cli(['--json', 'ci', 'configure', '--registration-type', 'RELEASE_STREAM', '--branch-rule', 'main=QA']));
+    done.push(['CONFIG_CHANGED', null]);
+    // Service level: the service's own change, and its switch to SERVICE_CI.
     ok(await p.cli(['--json', 'ci', 'configure', '-s', 'checkout', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev', '--promotion', 'dev,staging,production']));
     done.push(['CONFIG_CHANGED', null], ['STRATEGY_CHANGED', null]);
     ok(await p.cli(['--json', 'register', image('1.0.0'), '-s', 'checkout', '--git-ref', 'main']));
@@ -44,6 +48,8 @@ describe.each(MODES)('facetsctl history --service S [--environment E] (%s contro
     const detach = events[0];
     expect(detach).toMatchObject({ kind: 'DETACHED', environment: 'production', revision: 2, by: mode === 'serve' ? 'admin' : expect.any(String) });
     expect(events[1]).toMatchObject({ kind: 'ATTACHED', environment: 'production', revision: 1 });
+    const projectLevel = events.at(-1)!;
+    expect(projectLevel).toMatchObject({ kind: 'CONFIG_CHANGED', resourceName: null, summary: expect.stringMatching(/^CI\/CD configuration of project created .*; applies to every service on PROJECT_CI$/) });
   });
 
   test('--environment keeps the events of that environment', async () => {
@@ -53,7 +59,7 @@ describe.each(MODES)('facetsctl history --service S [--environment E] (%s contro
 
   test('--kind filters (repeatable, comma-separated, any case); --limit/--offset page', async () => {
     const kinds = ok(await p.cli(['--json', 'history', '-s', 'checkout', '--kind', 'registered,promoted', '--kind', 'CONFIG_CHANGED'])).events as Event[];
-    expect(kinds.map((e) => e.kind)).toEqual(['PROMOTED', 'REGISTERED', 'CONFIG_CHANGED']);
+    expect(kinds.map((e) => e.kind)).toEqual(['PROMOTED', 'REGISTERED', 'CONFIG_CHANGED', 'CONFIG_CHANGED']);
     const page = ok(await p.cli(['--json', 'history', '-s', 'checkout', '--limit', '2', '--offset', '1']));
     // newest first: DETACHED, ATTACHED, PROMOTED, ...
     expect(page).toMatchObject({ total: done.length, limit: 2, offset: 1 });

@@ -286,11 +286,57 @@ export function contractSuite(label: string, factory: ContractFactory): void {
         await expect(cp.detachImage(PROJECT, 'legacy', 'staging')).rejects.toMatchObject({ kind: 'NOT_FOUND' });
       });
 
+      test('an internal registry is refused whether named or reached by the image URI, and nothing is recorded', async () => {
+        const onInternal = '123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/legacy:7.1.0@sha256:' + 'a'.repeat(64);
+        const refused = { kind: 'USAGE', message: expect.stringContaining('container registry "facets-config-auto" is internal and is not offered for manual attach') };
+        await expect(cp.attachImage({ project: PROJECT, service: 'legacy', environment: 'dev', image, artifactType: 'docker_image', registry: 'facets-config-auto' })).rejects.toMatchObject(refused);
+        await expect(cp.attachImage({ project: PROJECT, service: 'legacy', environment: 'dev', image: onInternal, artifactType: 'docker_image' })).rejects.toMatchObject(refused);
+        await expect(cp.attachImage({ project: PROJECT, service: 'legacy', environment: 'dev', image: onInternal, artifactType: 'docker_image', registry: 'local' })).rejects.toMatchObject(refused);
+        expect(await cp.getOverride(PROJECT, 'legacy', 'dev')).toBeNull();
+        expect((await cp.history(PROJECT, 'legacy')).total).toBe(0);
+      });
+
+      test('a freestyle URL must use a scheme a cluster can fetch from (https, http, s3, gs, az, oci)', async () => {
+        const freestyle = (url: string) => cp.attachImage({ project: PROJECT, service: 'legacy', environment: 'dev', image: url, artifactType: 'freestyle' });
+        for (const url of ['ftp://files.example.com/legacy.zip', 'file:///tmp/legacy.zip', 'legacy-7.1.0.zip']) {
+          await expect(freestyle(url)).rejects.toMatchObject({ kind: 'USAGE', message: expect.stringContaining(`freestyle artifact URL "${url}"`) });
+        }
+        expect((await cp.history(PROJECT, 'legacy')).total).toBe(0);
+        expect(await freestyle('s3://bucket/legacy-7.1.0.zip')).toMatchObject({ image: 's3://bucket/legacy-7.1.0.zip', revision: 1, labels: { artifactType: 'freestyle' } });
+      });
+
       test('a service on manual attach refuses registration', async () => {
         await configure(ENVIRONMENT_CONFIG);
         await cp.setImageStrategy(PROJECT, 'legacy', 'MANUAL');
         await expect(registerTo(image, 'environment', 'dev', 'legacy')).rejects.toMatchObject({ kind: 'CONFLICT', message: expect.stringContaining('manual attach') });
         expect(await count('legacy')).toBe(0);
+      });
+    });
+
+    describe("History lists a service's events newest first, with the project-level configuration changes it inherits", () => {
+      test("project-level changes appear in every service's history; kinds, environment and paging stay exact", async () => {
+        await configure(ENVIRONMENT_CONFIG);
+        await configure({ registrationType: 'RELEASE_STREAM', routingRules: [branch('main', 'QA', 1)] }, 'cart');
+        await cp.attachImage({ project: PROJECT, service: 'checkout', environment: 'staging', image: pinned('shop/checkout', '0.9.0', 'h'), artifactType: 'docker_image' });
+        await cp.resetCi(PROJECT);
+
+        const checkout = await cp.history(PROJECT, 'checkout');
+        expect(checkout.items.map((e) => [e.kind, e.resourceName, e.environment])).toEqual([
+          ['CONFIG_RESET', null, null],
+          ['ATTACHED', 'checkout', 'staging'],
+          ['CONFIG_CHANGED', null, null],
+        ]);
+        expect(checkout.total).toBe(3);
+        expect(checkout.items[0].summary).toMatch(/^CI\/CD configuration of project reset: .*; applies to every service on PROJECT_CI$/);
+        const cart = await cp.history(PROJECT, 'cart', { kinds: ['CONFIG_CHANGED', 'CONFIG_RESET'] });
+        expect(cart.items.map((e) => [e.kind, e.resourceName])).toEqual([
+          ['CONFIG_RESET', null],
+          ['CONFIG_CHANGED', 'cart'],
+          ['CONFIG_CHANGED', null],
+        ]);
+        expect(await cp.history(PROJECT, 'checkout', { environment: 'staging' })).toMatchObject({ total: 1, items: [{ kind: 'ATTACHED' }] });
+        const page = await cp.history(PROJECT, 'checkout', { limit: 1, offset: 1 });
+        expect(page).toMatchObject({ total: 3, limit: 1, offset: 1, items: [{ kind: 'ATTACHED' }] });
       });
     });
 

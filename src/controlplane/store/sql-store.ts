@@ -252,7 +252,15 @@ export class SqlStore implements Store {
   }
 
   async listEvents(q: EventQuery): Promise<{ items: HistoryEvent[]; total: number }> {
-    let base = this.db.selectFrom('events').where('project', '=', q.project).where('resource_name', '=', q.resourceName);
+    const projectLevelKinds = q.projectLevelKinds ?? [];
+    let base = this.db
+      .selectFrom('events')
+      .where('project', '=', q.project)
+      .where((eb) =>
+        projectLevelKinds.length === 0
+          ? eb('resource_name', '=', q.resourceName)
+          : eb.or([eb('resource_name', '=', q.resourceName), eb.and([eb('resource_name', 'is', null), eb('kind', 'in', projectLevelKinds)])]),
+      );
     if (q.environment !== undefined) base = base.where('environment', '=', q.environment);
     if (q.kinds && q.kinds.length > 0) base = base.where('kind', 'in', q.kinds);
     const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();

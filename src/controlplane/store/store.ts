@@ -39,6 +39,8 @@ export interface OverrideState {
 export interface EventQuery {
   project: string;
   resourceName: string;
+  /** Project-level events (resourceName null) of these kinds are listed with the resource's own. */
+  projectLevelKinds?: HistoryKind[];
   environment?: string;
   kinds?: HistoryKind[];
   limit: number;
