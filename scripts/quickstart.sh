@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quickstart: a sample project, CI/CD configured, an image pushed and registered, resolved per environment.
+# Quickstart: a sample project, CI/CD configured, an image pushed and registered (then pushed again: the fast path),
+# promoted, resolved per environment, attached to production as an override, resolved again, and its history.
 # Uses a running engine + registry when reachable (DOCKER_HOST, QUICKSTART_REGISTRY=host:port); otherwise
 # starts a private dockerd and registry into .facets-quickstart/ and stops them at the end.
 set -euo pipefail
@@ -17,7 +18,8 @@ show() { printf '$ facetsctl %s\n' "$*"; facetsctl "$@"; }
 cleanup() {
   if [ "$STARTED_INFRA" = 1 ]; then
     step "Stopping the engine and registry this quickstart started"
-    node "$ROOT/scripts/test-infra.js" stop --dir "$INFRA_DIR" >/dev/null || echo "could not stop everything in $INFRA_DIR: run node scripts/test-infra.js stop --dir $INFRA_DIR" >&2
+    # --rm: the next run starts from an empty registry, so its first push really pushes.
+    node "$ROOT/scripts/test-infra.js" stop --dir "$INFRA_DIR" --rm >/dev/null || echo "could not stop everything in $INFRA_DIR: run node scripts/test-infra.js stop --dir $INFRA_DIR" >&2
   fi
 }
 trap cleanup EXIT
@@ -68,24 +70,38 @@ show ci configure --registration-type ENVIRONMENT --branch-rule main=dev --branc
   --promotion dev,staging,production --deny-tag latest
 
 IMAGE="$REGISTRY/shop/checkout:1.0.0"
-step "Push $SOURCE_IMAGE to the registry as $IMAGE"
-node "$ROOT/examples/quickstart/push-image.js" "$SOURCE_IMAGE" "$IMAGE"
+step "Push $SOURCE_IMAGE as $IMAGE and register it from branch main (pinned by digest, routed by the rules)"
+show push "$SOURCE_IMAGE" --service checkout --registry local --repository shop/checkout --tag 1.0.0 --git-ref main
 
-step "Register it from branch main (verified in the registry, pinned by digest, routed by the rules)"
-show register "$IMAGE" --service checkout --git-ref main
+step "Push it again: the registry already has this image under the tag, so nothing is uploaded or registered twice"
+show push "$SOURCE_IMAGE" --service checkout --registry local --repository shop/checkout --tag 1.0.0 --git-ref main
 
 step "Promote it from dev to the next level (staging)"
 show promote --service checkout --from dev
 
+resolve_each() {
+  for env in dev staging production; do
+    printf '%s: ' "$env"
+    facetsctl --json resolve --service checkout --all | node -e "
+      const doc = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+      const r = doc.resolutions.find((x) => x.environment === '$env');
+      console.log(r.resolved ? r.image + ' (' + r.source + ')' : '(nothing: ' + r.reason + ')');"
+  done
+}
+
 step "Resolve \${blueprint.self.artifacts.<ciName>} per environment"
 show resolve --service checkout
-for env in dev staging production; do
-  printf '%s: ' "$env"
-  facetsctl --json resolve --service checkout --all | node -e "
-    const doc = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-    const r = doc.resolutions.find((x) => x.environment === '$env');
-    console.log(r.resolved ? r.image : '(nothing: ' + r.reason + ')');"
-done
+resolve_each
+
+step "Attach $IMAGE to production by hand (an override: it wins over routed artifacts there)"
+show attach --service checkout --environment production --registry local --repository shop/checkout --tag 1.0.0 \
+  --change-log "first production release"
+
+step "Resolve again: production now has the override"
+resolve_each
+
+step "The service's history, newest first"
+show history --service checkout
 
 step "The service's CI/CD view, with the ready-to-paste push command"
 show ci show --service checkout

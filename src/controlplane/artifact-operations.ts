@@ -1,10 +1,11 @@
 // Registering, listing and promoting artifacts; each write is one transaction that re-reads inside.
 import { FacetsError } from '../core/errors';
 import { formatImageReference, parseImageReference } from '../core/image-reference';
-import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type CiIntegration, type Criterion, type Page, type Project } from '../core/model';
+import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type CiIntegration, type Page, type Project } from '../core/model';
 import { checkPolicy } from '../core/policy';
 import { nextAfter, validatePromotion } from '../core/promotion';
-import { routeArtifact, targetNoun } from '../core/routing';
+import { planRegistration } from '../core/registration';
+import { targetNoun } from '../core/routing';
 import { ensureIntegration, requireRoutingConfig } from './ci-operations';
 import { newEvent, now, paging, type ServiceContext } from './context';
 import { monotonicId } from './ids';
@@ -45,23 +46,9 @@ export function registryFor(ctx: ServiceContext, project: Project, given: string
   return match?.name ?? null;
 }
 
-function checkTarget(ctx: ServiceContext, project: string, config: CiConfig, kind: 'environment' | 'releaseStream', value: string): void {
+function checkTarget(ctx: ServiceContext, project: string, kind: 'environment' | 'releaseStream', value: string): void {
   if (kind === 'environment') ctx.layouts.environment(project, value);
   else ctx.layouts.releaseStream(project, value);
-  const wanted = config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream';
-  if (kind !== wanted) {
-    const noun = config.registrationType === 'ENVIRONMENT' ? 'an environment' : 'a release stream';
-    const given = kind === 'environment' ? 'an environment' : 'a release stream';
-    const flag = config.registrationType === 'ENVIRONMENT' ? '--environment' : '--release-stream';
-    throw new FacetsError('USAGE', `the registration type is ${config.registrationType}, so artifacts are registered to ${noun}, not to ${given} ("${value}")`, `pass ${flag} NAME, or --branch to route by the rules`, {
-      registrationType: config.registrationType,
-    });
-  }
-}
-
-function describeMetadata(metadata: Record<string, string>): string {
-  const entries = Object.entries(metadata);
-  return entries.length > 0 ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'no metadata';
 }
 
 export async function registerArtifact(ctx: ServiceContext, request: RegisterRequest): Promise<RegisterResult> {
@@ -75,21 +62,14 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
   return ctx.store.transaction(async (store) => {
     const integration = await ensureIntegration(ctx, store, request.project, request.service);
     const config = await requireRoutingConfig(ctx, store, request.project, integration, 'register an artifact');
-    let registrationValue: string | null;
-    let rule: Criterion | null = null;
-    if (request.target.kind === 'metadata') {
-      rule = routeArtifact(config.routingRules, metadata);
-      registrationValue = rule?.routeTo ?? null;
-      if (!rule && request.requireRoute) {
-        throw new FacetsError('POLICY', `no routing rule matches ${describeMetadata(metadata)} (${config.routingRules.length} rule(s) checked); nothing was registered`, 'add a rule with `facetsctl ci configure`, or pass --environment/--release-stream', {
-          rule: 'requireRoute',
-        });
-      }
-    } else {
-      checkTarget(ctx, request.project, config, request.target.kind, request.target.value);
-      registrationValue = request.target.value;
-    }
-    checkPolicy(config.policy, { tag: uri.tag, registrationValue, promoted: false });
+    if (request.target.kind !== 'metadata') checkTarget(ctx, request.project, request.target.kind, request.target.value);
+    const { registrationValue, rule } = planRegistration(config, {
+      kind: request.target.kind,
+      value: request.target.kind === 'metadata' ? undefined : request.target.value,
+      metadata,
+      tag: uri.tag,
+      requireRoute: request.requireRoute,
+    });
     const artifact: Artifact = {
       id: monotonicId('art'),
       ciName: integration.ciName,
@@ -158,7 +138,7 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
     const to = request.to ?? nextLevel(config, from);
     if (request.to !== undefined) {
       if (config.promotionHierarchy.length > 0 && from !== null) validatePromotion(config.promotionHierarchy, from, to);
-      else checkTarget(ctx, request.project, config, config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream', to);
+      else checkTarget(ctx, request.project, config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream', to);
     }
     checkPolicy(config.policy, { tag: source.tag, registrationValue: to, promoted: true });
     const artifact: Artifact = {

@@ -1,6 +1,7 @@
 // CI integrations (ciName), image strategies, and project/service CI/CD configuration.
 import { formatArtifactTemplate } from '../core/artifact-template';
 import { mergeCiConfig, validateCiConfig } from '../core/ci-config';
+import { registrationRefusal } from '../core/registration';
 import { generateCiName } from '../core/ci-name';
 import { FacetsError } from '../core/errors';
 import { IMAGE_STRATEGIES, type CiConfig, type CiIntegration, type EffectiveCiConfig, type ImageStrategy } from '../core/model';
@@ -125,23 +126,8 @@ async function switchStrategy(ctx: ServiceContext, store: Store, project: string
 
 /** The config registrations route with; refuses MANUAL services and services with no config. */
 export async function requireRoutingConfig(ctx: ServiceContext, store: Store, project: string, integration: CiIntegration, action: string): Promise<CiConfig> {
-  if (integration.strategy === 'MANUAL') {
-    throw new FacetsError(
-      'CONFLICT',
-      `service ${integration.resourceName} uses manual attach; use \`facetsctl attach\` or switch strategy`,
-      `run \`facetsctl attach --service ${integration.resourceName} ...\`, or switch with \`facetsctl ci configure --service ${integration.resourceName} ...\``,
-      { strategy: 'MANUAL' },
-    );
-  }
   const effective = await effectiveCiConfig(ctx, store, project, integration);
-  if (!effective.config) {
-    const level = integration.strategy === 'SERVICE_CI' ? `service ${integration.resourceName}` : `project ${project}`;
-    const flag = integration.strategy === 'SERVICE_CI' ? ` --service ${integration.resourceName}` : '';
-    throw new FacetsError(
-      'USAGE',
-      `cannot ${action}: ${level} has no CI/CD configuration, so the registration type is not known (service strategy ${integration.strategy})`,
-      `run \`facetsctl ci configure${flag} --registration-type ENVIRONMENT|RELEASE_STREAM\` first`,
-    );
-  }
-  return effective.config;
+  const refusal = registrationRefusal(project, integration.resourceName, integration.strategy, effective.config, action);
+  if (refusal) throw refusal;
+  return effective.config!;
 }

@@ -2,6 +2,7 @@
 import type Dockerode from 'dockerode';
 import { FacetsError } from '../core/errors';
 import { encodeRegistryAuthHeader, engineAuthConfig, type EngineRegistryAuth } from './auth';
+import { engineGetJson, imageInspectPath } from './engine-http';
 import { engineEndpointFromEnv, type EngineEndpoint, type EngineEnv } from './engine-options';
 import { readPushStream, type PushProgressEvent, type PushResult } from './push-stream';
 
@@ -34,22 +35,28 @@ export function splitTaggedReference(ref: string): { name: string; tag: string }
 
 export class DockerEngine implements ImageEngine {
   readonly address: string;
-  private readonly docker: Dockerode;
+  private dockerode: Dockerode | undefined;
 
-  constructor(endpoint: EngineEndpoint) {
+  constructor(private readonly endpoint: EngineEndpoint) {
     this.address = endpoint.address;
+  }
+
+  /** dockerode is loaded on first use: inspecting an image (push's fast path) does without it. */
+  private get docker(): Dockerode {
+    if (this.dockerode) return this.dockerode;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: keeps CLI start-up fast
     const DockerodeClass = require('dockerode') as typeof Dockerode;
     // Every key set explicitly: dockerode would otherwise merge in process.env.DOCKER_HOST.
-    this.docker = new DockerodeClass({
-      socketPath: endpoint.socketPath,
-      host: endpoint.host,
-      port: endpoint.port,
-      protocol: endpoint.protocol,
-      ca: endpoint.ca,
-      cert: endpoint.cert,
-      key: endpoint.key,
+    this.dockerode = new DockerodeClass({
+      socketPath: this.endpoint.socketPath,
+      host: this.endpoint.host,
+      port: this.endpoint.port,
+      protocol: this.endpoint.protocol,
+      ca: this.endpoint.ca,
+      cert: this.endpoint.cert,
+      key: this.endpoint.key,
     });
+    return this.dockerode;
   }
 
   static fromEnv(env: EngineEnv, homedir?: string): DockerEngine {
@@ -61,7 +68,7 @@ export class DockerEngine implements ImageEngine {
   }
 
   async inspectImage(ref: string): Promise<LocalImage> {
-    const info = await this.call(() => this.docker.getImage(ref).inspect(), ref);
+    const info = await this.call(() => engineGetJson<Dockerode.ImageInspectInfo>(this.endpoint, imageInspectPath(ref)), ref);
     return { id: info.Id, repoTags: info.RepoTags ?? [], repoDigests: info.RepoDigests ?? [], size: info.Size };
   }
 

@@ -1,4 +1,4 @@
-// OCI distribution client: ping (with the auth challenge), HEAD manifest, image created time, tags and catalog with paging.
+// OCI distribution client: ping (with the auth challenge), HEAD manifest, image config digest and created time, tags and catalog with paging.
 import crypto from 'node:crypto';
 import { usage } from '../core/errors';
 import { isValidDigest, isValidTag } from '../core/image-reference';
@@ -17,6 +17,18 @@ export interface RegistryOptions extends TransportOptions {
 export interface ManifestDescriptor {
   digest: string;
   mediaType: string;
+  size: number;
+}
+
+export interface ImageConfigDescriptor extends ManifestDescriptor {
+  /** `sha256:…` of the image config blob; null when the manifest names none. */
+  configDigest: string | null;
+}
+
+interface Manifest {
+  document: ManifestDocument;
+  mediaType: string;
+  digest: string;
   size: number;
 }
 
@@ -87,13 +99,8 @@ export class RegistryClient {
    */
   async imageCreated(repository: string, reference: string): Promise<string | null> {
     const image = this.imageName(repository, reference);
-    let manifest = await this.getManifest(repository, reference, image);
-    for (let depth = 0; isIndex(manifest.document, manifest.mediaType); depth++) {
-      const entry = platformEntry(manifest.document);
-      if (!entry) return null;
-      if (depth >= MAX_INDEX_DEPTH) throw malformedAnswer(this.host, `the manifests of ${image}`, `indexes nested more than ${MAX_INDEX_DEPTH} deep`);
-      manifest = await this.getManifest(repository, entry.digest, image);
-    }
+    const manifest = await this.platformManifest(repository, await this.getManifest(repository, reference, image), image);
+    if (!manifest) return null;
     if (manifest.document.schemaVersion === 1) return schema1Created(manifest.document);
     const digest = configDigest(manifest.document);
     if (!digest) return null;
@@ -102,6 +109,18 @@ export class RegistryClient {
     const blob = await this.authorized('GET', path, pullScope(repository), { accept: '*/*' });
     this.failUnlessOk(blob, `GET ${path}`, repository);
     return createdOf(parseJson(blob.body, () => malformedAnswer(this.host, `GET ${path} (the config of ${image})`, 'a body that is not JSON')));
+  }
+
+  /**
+   * The manifest `repository:reference` names (digest, media type, size) and its image config's digest, which for
+   * images built by the Docker engine is the local image ID. For a manifest list / OCI index, the config of the
+   * linux/amd64 image, else the first image's; null for schema1 manifests and indexes that list no image.
+   */
+  async imageConfigDigest(repository: string, reference: string): Promise<ImageConfigDescriptor> {
+    const image = this.imageName(repository, reference);
+    const top = await this.getManifest(repository, reference, image);
+    const manifest = await this.platformManifest(repository, top, image);
+    return { digest: top.digest, mediaType: top.mediaType, size: top.size, configDigest: manifest ? configDigest(manifest.document) ?? null : null };
   }
 
   /** Every tag of `repository`, in the registry's order, following `Link` pages of `pageSize`. */
@@ -146,14 +165,28 @@ export class RegistryClient {
     return `${this.host}/${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
   }
 
-  private async getManifest(repository: string, reference: string, image: string): Promise<{ document: ManifestDocument; mediaType: string }> {
+  /** A manifest with the digest the registry gives it (Docker-Content-Digest, else the sha256 of the exact bytes). */
+  private async getManifest(repository: string, reference: string, image: string): Promise<Manifest> {
     const path = `/v2/${repository}/manifests/${reference}`;
     const response = await this.authorized('GET', path, pullScope(repository), { accept: MANIFEST_MEDIA_TYPES.join(', ') });
     if (response.status === 404) throw manifestUnknown(image, this.host);
     this.failUnlessOk(response, `GET ${path}`, repository);
     const document = parseJson(response.body, () => malformedAnswer(this.host, `GET ${path}`, 'a manifest that is not JSON'));
     if (typeof document !== 'object' || document === null) throw malformedAnswer(this.host, `GET ${path}`, 'a manifest that is not a JSON object');
-    return { document: document as ManifestDocument, mediaType: mediaTypeOf(response) };
+    const given = header(response, 'docker-content-digest');
+    const digest = given && isValidDigest(given) ? given : `sha256:${crypto.createHash('sha256').update(response.body).digest('hex')}`;
+    return { document: document as ManifestDocument, mediaType: mediaTypeOf(response), digest, size: response.body.length };
+  }
+
+  /** Follows a manifest list / OCI index to its linux/amd64 image, else its first image; null when it lists none. */
+  private async platformManifest(repository: string, manifest: Manifest, image: string): Promise<Manifest | null> {
+    for (let depth = 0; isIndex(manifest.document, manifest.mediaType); depth++) {
+      const entry = platformEntry(manifest.document);
+      if (!entry) return null;
+      if (depth >= MAX_INDEX_DEPTH) throw malformedAnswer(this.host, `the manifests of ${image}`, `indexes nested more than ${MAX_INDEX_DEPTH} deep`);
+      manifest = await this.getManifest(repository, entry.digest, image);
+    }
+    return manifest;
   }
 
   private authChallenge(): Promise<Challenge | undefined> {

@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { EXIT_CODES } from '../../src/core/errors';
 import { buildRandomImage } from '../docker/build-image';
 import { dockerSocketPath, getInfra } from '../support/infra';
+import { startFaultProxy } from '../support/proxy';
 import { putImage, uniqueRepo } from './images';
 import { makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
 
@@ -79,6 +80,7 @@ describe('push sends the local image to the registry, checks its digest there, a
     expect(out).toMatchObject({
       pushed: true,
       skipped: false,
+      digest,
       created: true,
       verified: true,
       routedTo: 'dev',
@@ -123,15 +125,44 @@ describe('fast path: the tag already in the registry with the local image\'s dig
     expect(await artifactCount()).toBe(before);
   });
 
-  test('after the temporary tag is gone the engine pushes again, sends no layer twice, and no artifact is duplicated', async () => {
-    const image = await localImage('again-untagged');
-    const args = ['--json', 'push', image, '-s', 'checkout', '--registry', 'open', '--repository', 'shop/again-untagged', '--tag', '1.0.0', '--git-ref', 'main'];
-    const first = await ws.run(args);
-    const before = await artifactCount();
-    const second = await ws.run(args);
-    expect([first.code, second.code]).toEqual([0, 0]);
-    expect(second.json()).toMatchObject({ created: false, artifactUri: first.json().artifactUri });
-    expect(await artifactCount()).toBe(before);
+  test('an unchanged re-push (its temporary tag long gone) is skipped: same artifact, and the registry gets no upload', async () => {
+    const [host, port] = open.host.split(':');
+    const proxy = await startFaultProxy({ host, port: Number(port) });
+    const w = makeWorkspace(shopBlueprint([{ name: 'counted', uri: proxy.host }]), ENV);
+    try {
+      expect((await w.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev'])).code).toBe(0);
+      const image = await localImage('unchanged');
+      const args = ['--json', 'push', image, '-s', 'checkout', '--repository', `shop/unchanged-${run}`, '--tag', '1.0.0', '--git-ref', 'main'];
+      const first = await w.run(args);
+      expect(first.code).toBe(0);
+      expect(first.json()).toMatchObject({ pushed: true, skipped: false, created: true });
+      expect(await localTags(image)).toEqual([image]);
+
+      const seenBefore = proxy.seen.length;
+      const human = await w.run(args.slice(1));
+      expect(human.code).toBe(0);
+      expect(human.stderr).toBe(`${proxy.host}/shop/unchanged-${run}:1.0.0 is already in the registry (${first.json().artifact.digest}), skipping push\n`);
+      expect(human.stdout).toContain(`Already registered ${first.json().artifactUri}\n`);
+      const again = await w.run(args);
+      expect(again.code).toBe(0);
+      expect(again.json()).toMatchObject({ pushed: false, skipped: true, created: false, verified: true, artifactUri: first.json().artifactUri, digest: first.json().digest });
+      const requests = proxy.seen.slice(seenBefore);
+      expect(requests.filter((r) => ['PUT', 'POST', 'PATCH'].includes(r.method))).toEqual([]);
+      expect(requests.filter((r) => r.path.includes('/blobs/'))).toEqual([]);
+      expect(await artifactCount(w)).toBe(1);
+      expect(await localTags(image)).toEqual([image]);
+
+      const changed = await localImage('unchanged-changed');
+      const moved = await w.run(['--json', 'push', changed, ...args.slice(3)]);
+      expect(moved.code).toBe(0);
+      expect(moved.json()).toMatchObject({ pushed: true, skipped: false, created: true });
+      expect(moved.json().artifact.digest).not.toBe(first.json().artifact.digest);
+      expect(proxy.seen.some((r) => r.method === 'PUT' && r.path === `/v2/shop/unchanged-${run}/manifests/1.0.0`)).toBe(true);
+      expect(await artifactCount(w)).toBe(2);
+    } finally {
+      w.remove();
+      await proxy.close();
+    }
   });
 
   test('a different image under the same tag is pushed (the tag moves)', async () => {
@@ -273,6 +304,39 @@ describe('the image version policy is checked before pushing: a refused tag neve
       expect(r.code).toBe(EXIT_CODES.POLICY);
       expect(r.json().error.message).toBe('tag "latest" is refused by the image version policy (deniedTags)');
       expect((await fetch(`${open.url}/v2/shop/policy-${run}/manifests/latest`, { method: 'HEAD' })).status).toBe(404);
+      expect(await artifactCount(w)).toBe(0);
+    } finally {
+      w.remove();
+    }
+  });
+});
+
+describe('what the registration would be refused for is refused before pushing, with the error register gives: nothing pushed, nothing registered', () => {
+  const cases: Array<[string, string[][], string[], number, RegExp, RegExp]> = [
+    ['a service on the MANUAL strategy', [['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev'], ['ci', 'configure', '--service', 'checkout', '--strategy', 'manual']], ['--git-ref', 'main'], EXIT_CODES.CONFLICT, /^service checkout uses manual attach; use `facetsctl attach` or switch strategy$/, /facetsctl attach --service checkout/],
+    ['a service with no CI/CD configuration', [], ['--git-ref', 'main'], EXIT_CODES.USAGE, /^cannot register an artifact: project shop has no CI\/CD configuration/, /facetsctl ci configure/],
+    ['a release stream where the registration type is ENVIRONMENT', [['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev']], ['--release-stream', 'QA'], EXIT_CODES.USAGE, /^the registration type is ENVIRONMENT, so artifacts are registered to an environment/, /--environment NAME/],
+    ['--require-route and no rule for the branch', [['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev']], ['--git-ref', 'feature/x', '--require-route'], EXIT_CODES.POLICY, /^no routing rule matches BRANCH_NAME=feature\/x/, /facetsctl ci configure/],
+  ];
+
+  test.each(cases)('%s', async (_case, setup, flags, code, message, hint) => {
+    const w = makeWorkspace(shopBlueprint([{ name: 'open', uri: open.host }]), ENV);
+    try {
+      for (const step of setup) expect((await w.run(step)).code).toBe(0);
+      const repository = uniqueRepo('refused');
+      const image = await localImage('refused');
+      const pushed = await w.run(['--json', 'push', image, '-s', 'checkout', '--repository', repository, '--tag', '1.0.0', ...flags]);
+      expect(pushed.code).toBe(code);
+      expect(pushed.json().error.message).toMatch(message);
+      expect(pushed.json().error.hint).toMatch(hint);
+      expect((await fetch(`${open.url}/v2/${repository}/manifests/1.0.0`, { method: 'HEAD' })).status).toBe(404);
+      expect(await localTags(image)).toEqual([image]);
+
+      const inRegistry = uniqueRepo('refused-register');
+      await putImage('open', inRegistry, '1.0.0');
+      const registered = await w.run(['--json', 'register', `${open.host}/${inRegistry}:1.0.0`, '-s', 'checkout', ...flags]);
+      expect(registered.code).toBe(code);
+      expect(registered.json().error).toEqual(pushed.json().error);
       expect(await artifactCount(w)).toBe(0);
     } finally {
       w.remove();

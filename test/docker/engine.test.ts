@@ -1,10 +1,14 @@
 // DockerEngine against the private dockerd and the real registries of the test set-up.
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import Docker from 'dockerode';
 import { FacetsError } from '../../src/core/errors';
 import { DockerEngine, splitTaggedReference } from '../../src/docker/engine';
 import type { EngineRegistryAuth } from '../../src/docker/auth';
 import type { PushProgressEvent } from '../../src/docker/push-stream';
+import { RegistryClient } from '../../src/registry';
+import { clientOptions, type RegistryName } from '../registry/support';
 import { dockerSocketPath, getInfra } from '../support/infra';
 import { buildRandomImage } from './build-image';
 
@@ -102,6 +106,22 @@ describe('inspectImage finds a local image, and a missing one is an ENGINE error
     expect(image.repoTags).toEqual([source]);
     expect(image.size).toBeGreaterThanOrEqual(200_000);
   });
+  test('by image ID and by a registry-qualified name, read without loading dockerode', async () => {
+    const { id } = await engine.inspectImage(source);
+    expect((await engine.inspectImage(id)).repoTags).toEqual([source]);
+    expect((await engine.inspectImage(id.slice('sha256:'.length, 'sha256:'.length + 12))).id).toBe(id);
+    const qualified = `127.0.0.1:5000/inspect-test/x:${run}`;
+    await engine.tag(source, qualified);
+    try {
+      expect((await engine.inspectImage(qualified)).id).toBe(id);
+    } finally {
+      await engine.removeTag(qualified);
+    }
+    const script = `const { DockerEngine } = require('./dist/docker/engine'); DockerEngine.fromEnv({ DOCKER_HOST: ${JSON.stringify(infra.dockerHost)} })
+      .inspectImage(${JSON.stringify(source)}).then((i) => console.log(JSON.stringify({ id: i.id, dockerode: Object.keys(require.cache).some((k) => k.includes('/node_modules/dockerode/')) })));`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '..', '..'), encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ id, dockerode: false });
+  });
   test('a missing image', async () => {
     const error = await caught(engine.inspectImage(`facetsctl-test/missing:${run}`));
     expect(error.kind).toBe('ENGINE');
@@ -128,13 +148,13 @@ describe('tag adds a reference; removeTag removes only that reference, never the
 });
 
 describe('push sends the image to each registry variant; pulling it back by digest matches', () => {
-  const variants: Array<[string, () => { host: string; auth: EngineRegistryAuth | null }]> = [
+  const variants: Array<[RegistryName, () => { host: string; auth: EngineRegistryAuth | null }]> = [
     ['open', () => ({ host: infra.registries.open.host, auth: null })],
     ['basic', () => ({ host: infra.registries.basic.host, auth: { username: infra.registries.basic.username, password: infra.registries.basic.password } })],
     ['token', () => ({ host: infra.registries.token.host, auth: { username: infra.registries.token.username, password: infra.registries.token.password } })],
     ['tls', () => ({ host: infra.registries.tls.host, auth: null })],
   ];
-  test.each(variants)('%s', async (_name, variant) => {
+  test.each(variants)('%s', async (name, variant) => {
     const { host, auth } = variant();
     const target = `${host}/engine-test/app:${run}`;
     await engine.tag(source, target);
@@ -151,7 +171,11 @@ describe('push sends the image to each registry variant; pulling it back by dige
       );
       expect(lines.find((l) => l.error)).toBeUndefined();
       expect(lines.map((l) => l.status).join('\n')).toContain(`Digest: ${result.digest}`);
-      expect((await engine.inspectImage(source)).repoDigests).toContain(`${host}/engine-test/app@${result.digest}`);
+      const local = await engine.inspectImage(source);
+      expect(local.repoDigests).toContain(`${host}/engine-test/app@${result.digest}`);
+      // push's fast path rests on this: the image ID is the config digest the tag's manifest names.
+      const remote = await new RegistryClient(clientOptions(name)).imageConfigDigest('engine-test/app', run);
+      expect(remote).toMatchObject({ digest: result.digest, configDigest: local.id });
     } finally {
       await engine.removeTag(target);
     }

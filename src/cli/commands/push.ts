@@ -4,14 +4,14 @@ import type { Command } from 'commander';
 import type { ControlPlane } from '../../api/control-plane';
 import { FacetsError, notFound, usage } from '../../core/errors';
 import { foldName } from '../../core/ci-name';
-import { checkPolicy } from '../../core/policy';
 import { formatImageReference, parseImageReference, type ImageReference } from '../../core/image-reference';
 import type { ContainerRegistry } from '../../core/model';
+import { BRANCH_KEY } from '../../core/routing';
+import type { LocalImage } from '../../docker/engine';
 import type { PushProgressEvent } from '../../docker/push-stream';
-import type { Factory, RegistryAuth } from '../factory';
-import { detectGitRef } from '../git-ref';
+import type { Factory, RegistryAuth, RegistryImageReader } from '../factory';
 import { collect, requireChoice, requireService, resolveProject } from '../inputs';
-import { registerImage, printRegisterResult, type RegisterOptions, type RegisterOutput } from './register';
+import { precheckRegistration, printRegisterResult, registerImage, registrationInputs, registrationPlan, type RegisterOptions, type RegisterOutput } from './register';
 import { registryAuth, registryForImage, registryHost } from '../verify-image';
 
 export interface PushOptions extends Omit<RegisterOptions, 'image' | 'verify'> {
@@ -89,35 +89,52 @@ function progressReporter(f: Factory, target: string): (event: PushProgressEvent
   };
 }
 
-/** The registry's digest for the target, or null when it does not have that tag. */
-async function registryDigest(f: Factory, registry: ContainerRegistry, target: ImageReference, auth: RegistryAuth | undefined): Promise<string | null> {
+/** The registry's manifest digest for the target, or null when it does not have that tag. */
+async function registryDigest(client: RegistryImageReader, target: ImageReference): Promise<string | null> {
   try {
-    return (await f.registryClient(registry, auth).headManifest(target.repository, target.tag ?? 'latest')).digest;
+    return (await client.headManifest(target.repository, target.tag ?? 'latest')).digest;
   } catch (e) {
-    const reason = (e as FacetsError).details?.reason;
-    if (reason === 'MANIFEST_UNKNOWN' || reason === 'NAME_UNKNOWN' || (e as FacetsError).kind === 'NOT_FOUND') return null;
+    if (isMissing(e as FacetsError)) return null;
     throw e;
   }
 }
 
-/** Pushes `source` as `target` unless the registry already has it; returns whether the engine pushed. */
+function isMissing(e: FacetsError): boolean {
+  const reason = e.details?.reason;
+  return reason === 'MANIFEST_UNKNOWN' || reason === 'NAME_UNKNOWN' || e.kind === 'NOT_FOUND';
+}
+
+/** The target tag's manifest and config digests in the registry; null when it has no such tag or cannot say (then the engine pushes). */
+async function registryImage(f: Factory, client: RegistryImageReader, target: ImageReference): Promise<{ digest: string; configDigest: string | null } | null> {
+  try {
+    return await client.imageConfigDigest(target.repository, target.tag ?? 'latest');
+  } catch (e) {
+    if (!isMissing(e as FacetsError)) f.debug(`reading ${formatImageReference(target)} before the push failed: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/**
+ * The registry already has the local image under the tag: its config digest is the image ID (engine-built images),
+ * or the tag's manifest is the image ID (containerd image store) or one the engine pushed or pulled it as.
+ */
+export function registryHasImage(local: Pick<LocalImage, 'id' | 'repoDigests'>, name: string, remote: { digest: string; configDigest: string | null }): boolean {
+  return local.id === remote.configDigest || local.id === remote.digest || local.repoDigests.includes(`${name}@${remote.digest}`);
+}
+
+/** Pushes `source` as `target` unless the registry already has it; returns whether the engine pushed, and the registry's digest. */
 async function pushImage(f: Factory, opts: PushOptions, registry: ContainerRegistry, target: ImageReference, auth: RegistryAuth | undefined): Promise<{ pushed: boolean; digest: string }> {
   const { DockerEngine } = require('../../docker/engine') as typeof import('../../docker/engine');
-  const { pushWithRetry } = require('../../docker/push-with-retry') as typeof import('../../docker/push-with-retry');
   const engine = DockerEngine.fromEnv(f.env, f.homedir);
+  const client = f.registryClient(registry, auth);
   const targetRef = formatImageReference(target);
-  const local = await engine.inspectImage(opts.image);
-  const name = `${target.registry}/${target.repository}`;
-  const localDigests = local.repoDigests.filter((d) => d.startsWith(`${name}@`)).map((d) => d.slice(name.length + 1));
-  const before = await registryDigest(f, registry, target, auth).catch((e: FacetsError) => {
-    f.debug(`HEAD ${targetRef} before the push failed: ${e.message}`);
-    return null;
-  });
-  if (before !== null && localDigests.includes(before)) {
-    f.io.info(`${targetRef} is already in the registry (${before}), skipping push`);
-    return { pushed: false, digest: before };
+  const [local, before] = await Promise.all([engine.inspectImage(opts.image), registryImage(f, client, target)]);
+  if (before !== null && registryHasImage(local, `${target.registry}/${target.repository}`, before)) {
+    f.io.info(`${targetRef} is already in the registry (${before.digest}), skipping push`);
+    return { pushed: false, digest: before.digest };
   }
 
+  const { pushWithRetry } = require('../../docker/push-with-retry') as typeof import('../../docker/push-with-retry');
   const madeTag = !local.repoTags.includes(targetRef);
   if (madeTag) await engine.tag(opts.image, targetRef);
   let result;
@@ -131,7 +148,7 @@ async function pushImage(f: Factory, opts: PushOptions, registry: ContainerRegis
     f.io.stopProgress();
     if (madeTag && !opts.keepTag) await engine.removeTag(targetRef).catch((e: Error) => f.io.warn(`could not remove the temporary tag ${targetRef}: ${e.message}`));
   }
-  const after = await registryDigest(f, registry, target, auth);
+  const after = await registryDigest(client, target);
   if (after !== result.digest) {
     throw new FacetsError(
       'REGISTRY',
@@ -145,42 +162,37 @@ async function pushImage(f: Factory, opts: PushOptions, registry: ContainerRegis
 }
 
 export async function pushAndRegister(opts: PushOptions, f: Factory): Promise<PushOutput> {
-  if (opts.environment !== undefined && opts.releaseStream !== undefined) {
-    throw usage('--environment and --release-stream cannot be used together', 'pick one target, or neither to route by the branch rules');
-  }
   const source = sourceReference(opts.image);
-  // The branch is settled before pushing so that a routing error cannot strand a pushed image.
-  const gitRef = opts.environment === undefined && opts.releaseStream === undefined ? (await detectGitRef(opts.gitRef, f.cwd, f.env))?.ref : opts.gitRef;
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
   await checkService(cp, project, service, opts);
+  // The branch and the target are settled before pushing, so that a routing error cannot strand a pushed image.
+  const { metadata, target: registration } = await registrationInputs(opts, f);
   const registry = await chooseRegistry(f, await cp.listRegistries(project), project, source, opts.registry);
   const target = pushTarget(registry, source, opts, project, service);
-  if (opts.environment === undefined && opts.releaseStream === undefined && !gitRef && !(opts.metadata ?? []).some((m) => m.startsWith('BRANCH_NAME='))) {
-    throw usage('cannot route the artifact: no git ref found', 'pass --git-ref BRANCH, --environment ENV or --release-stream STREAM');
-  }
-
-  // The image version policy is checked before pushing, so a refused tag never reaches the registry.
-  const { config } = await cp.getCiConfig(project, service);
-  if (config) checkPolicy(config.policy, { tag: target.tag, registrationValue: opts.environment ?? opts.releaseStream ?? null, promoted: false });
+  // Whatever the registration would be refused for is refused before pushing, so a refused image never reaches the registry.
+  await precheckRegistration(cp, project, service, registrationPlan(registration, metadata, target.tag, opts.requireRoute));
 
   let pushed = false;
+  let digest: string | undefined;
   let pinned = formatImageReference(target);
   if (opts.push) {
     const auth = await registryAuth(f, cp, project, registry, service);
     f.debug(`push ${opts.image} -> ${pinned} (registry ${registry.name}, host ${registryHost(registry)})`);
     const outcome = await pushImage(f, opts, registry, target, auth);
     pushed = outcome.pushed;
+    digest = outcome.digest;
     pinned = `${pinned}@${outcome.digest}`;
   }
-  const out = await registerImage({ ...opts, image: pinned, service, gitRef, registry: registry.name, verify: true }, f);
+  const gitRef = metadata[BRANCH_KEY] ?? opts.gitRef;
+  const out = await registerImage({ ...opts, image: pinned, service, gitRef, registry: registry.name, verify: true }, f, { prechecked: true, digest });
   return { ...out, pushed, skipped: opts.push && !pushed };
 }
 
 export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {
   const out = await pushAndRegister(opts, f);
-  printRegisterResult(out, f, { pushed: out.pushed, skipped: out.skipped });
+  printRegisterResult(out, f, { pushed: out.pushed, skipped: out.skipped, digest: out.artifact.digest });
   return out;
 }
 

@@ -1,9 +1,11 @@
 // facetsctl register: verify an image in its registry, pin it by digest, and register it for a service.
 import type { Command } from 'commander';
-import type { RegisterResult, RegistrationTarget } from '../../api/control-plane';
+import type { ControlPlane, RegisterResult, RegistrationTarget } from '../../api/control-plane';
+import { planRegistration, registrationRefusal, type RegistrationPlan } from '../../core/registration';
 import { usage } from '../../core/errors';
-import { formatImageReference, parseImageReference } from '../../core/image-reference';
+import { formatImageReference, parseImageReference, pinImageReference } from '../../core/image-reference';
 import { BRANCH_KEY, formatRule } from '../../core/routing';
+import { reportRegistration } from '../ci-output';
 import type { Factory } from '../factory';
 import { detectGitRef, CI_REF_VARIABLES } from '../git-ref';
 import { collect, parseKeyValues, requireService, resolveProject } from '../inputs';
@@ -38,7 +40,7 @@ export interface RegisterOutput {
   artifact: RegisterResult['artifact'];
 }
 
-function targetOf(opts: RegisterOptions, metadata: Record<string, string>): RegistrationTarget {
+function targetOf(opts: Pick<RegisterOptions, 'environment' | 'releaseStream'>, metadata: Record<string, string>): RegistrationTarget {
   if (opts.environment !== undefined && opts.releaseStream !== undefined) {
     throw usage('--environment and --release-stream cannot be used together', 'pick one target, or neither to route by the branch rules');
   }
@@ -53,13 +55,40 @@ function targetOf(opts: RegisterOptions, metadata: Record<string, string>): Regi
   return { kind: 'metadata' };
 }
 
-export async function registerImage(opts: RegisterOptions, f: Factory): Promise<RegisterOutput> {
+/**
+ * What the control plane would refuse the registration for, asked before anything is verified or pushed: a MANUAL
+ * service, no CI/CD configuration, the wrong kind of target, no matching rule with --require-route, the image version policy.
+ */
+export async function precheckRegistration(cp: ControlPlane, project: string, service: string, plan: RegistrationPlan): Promise<void> {
+  const effective = await cp.getCiConfig(project, service);
+  const refusal = registrationRefusal(project, service, effective.strategy ?? 'PROJECT_CI', effective.config, 'register an artifact');
+  if (refusal) throw refusal;
+  planRegistration(effective.config!, plan);
+}
+
+/** What the registration asks the control plane: where to, with which metadata, for which tag. */
+export function registrationPlan(target: RegistrationTarget, metadata: Record<string, string>, tag: string | null, requireRoute?: boolean): RegistrationPlan {
+  return { kind: target.kind, value: target.kind === 'metadata' ? undefined : target.value, metadata, tag, requireRoute };
+}
+
+/** What push already established, so the registration does not ask again. */
+export interface KnownBeforeRegistering {
+  /** precheckRegistration passed for this registration. */
+  prechecked?: boolean;
+  /** The registry's manifest digest for the image, read moments ago: pinned without another registry request. */
+  digest?: string;
+}
+
+/** The metadata (BRANCH_NAME from --git-ref, the CI variables or git) and where the registration goes. */
+export async function registrationInputs(
+  opts: Pick<RegisterOptions, 'gitRef' | 'metadata' | 'environment' | 'releaseStream'>,
+  f: Factory,
+): Promise<{ metadata: Record<string, string>; target: RegistrationTarget }> {
   const metadata = parseKeyValues('--metadata', opts.metadata);
   if (opts.gitRef !== undefined && metadata[BRANCH_KEY] !== undefined && metadata[BRANCH_KEY] !== opts.gitRef) {
     throw usage(`--git-ref ${opts.gitRef} contradicts --metadata ${BRANCH_KEY}=${metadata[BRANCH_KEY]}`, 'give the branch once');
   }
   if (opts.gitRef === '') throw usage('--git-ref is empty', 'pass the branch name, e.g. --git-ref main');
-  const ref = parseImageReference(opts.image);
   if (metadata[BRANCH_KEY] === undefined) {
     const gitRef = await detectGitRef(opts.gitRef, f.cwd, f.env);
     if (gitRef) {
@@ -67,16 +96,25 @@ export async function registerImage(opts: RegisterOptions, f: Factory): Promise<
       f.debug(`git ref ${gitRef.ref} from ${gitRef.source}`);
     }
   }
-  const target = targetOf(opts, metadata);
+  return { metadata, target: targetOf(opts, metadata) };
+}
+
+export async function registerImage(opts: RegisterOptions, f: Factory, known: KnownBeforeRegistering = {}): Promise<RegisterOutput> {
+  const ref = parseImageReference(opts.image);
+  const { metadata, target } = await registrationInputs(opts, f);
 
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
+  if (!known.prechecked) await precheckRegistration(cp, project, service, registrationPlan(target, metadata, ref.tag, opts.requireRoute));
   const registries = await cp.listRegistries(project);
   const registry = pickRegistry(registries, ref, project, opts.registry);
 
   let artifactUri = formatImageReference(ref);
-  if (opts.verify) {
+  if (opts.verify && known.digest) {
+    if (!registry) throw noRegistryError(ref, project, registries);
+    artifactUri = pinImageReference(ref, known.digest);
+  } else if (opts.verify) {
     if (!registry) throw noRegistryError(ref, project, registries);
     const auth = await registryAuth(f, cp, project, registry, service);
     artifactUri = (await verifyImage(f, registry, ref, auth)).pinnedUri;
@@ -121,6 +159,8 @@ export function printRegisterResult(out: RegisterOutput, f: Factory, extra: Reco
       f.io.println(`  routed   ${c.green(`${noun} ${out.routedTo}`)}${out.rule ? ` by rule ${out.rule}` : ''}`);
     }
   }
+  // push hands in { pushed, skipped }: the step summary names the command that ran.
+  reportRegistration(f.env, { ...out, digest: out.artifact.digest ?? null }, 'pushed' in extra ? 'push' : 'register');
   if (out.routedTo === null) {
     const branch = out.artifact.metadata[BRANCH_KEY];
     f.io.warn(`stored unrouted: no rule matched ${BRANCH_KEY}=${branch ?? '(none)'}; it will not deploy anywhere until promoted or re-registered`);
