@@ -34,7 +34,7 @@ export function targetKindRefusal(config: CiConfig, kind: 'environment' | 'relea
   const noun = config.registrationType === 'ENVIRONMENT' ? 'an environment' : 'a release stream';
   const given = kind === 'environment' ? 'an environment' : 'a release stream';
   const flag = config.registrationType === 'ENVIRONMENT' ? '--environment' : '--release-stream';
-  return new FacetsError('USAGE', `the registration type is ${config.registrationType}, so artifacts are registered to ${noun}, not to ${given} ("${value}")`, `pass ${flag} NAME, or --branch to route by the rules`, {
+  return new FacetsError('USAGE', `the registration type is ${config.registrationType}, so artifacts are registered to ${noun}, not to ${given} ("${value}")`, `pass ${flag} NAME, or --git-ref BRANCH to route by the rules`, {
     registrationType: config.registrationType,
   });
 }
