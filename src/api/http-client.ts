@@ -8,7 +8,6 @@ import type {
   EffectiveCiConfig,
   Environment,
   HistoryEvent,
-  HistoryKind,
   ImageStrategy,
   Override,
   Page,
@@ -40,11 +39,12 @@ import {
   type UserWire,
 } from '../controlplane/http/wire';
 import type {
+  ArtifactQuery,
   AttachRequest,
   ConfigureCiRequest,
   ControlPlane,
+  HistoryQuery,
   Identity,
-  ListQuery,
   PromoteRequest,
   PushCredentials,
   RegisterRequest,
@@ -206,7 +206,7 @@ export class HttpControlPlane implements ControlPlane {
     return found.ciName;
   }
 
-  async listArtifacts(project: string, service: string, query?: ListQuery & { registrationValue?: string }): Promise<Page<Artifact>> {
+  async listArtifacts(project: string, service: string, query?: ArtifactQuery): Promise<Page<Artifact>> {
     const result = await this.transport.request<ArtifactWire[]>({
       method: 'GET',
       path: `${resource(project, service)}/artifacts`,
@@ -260,7 +260,7 @@ export class HttpControlPlane implements ControlPlane {
     return result.status === 204 || isEmpty(result.data) ? null : fromOverrideWire(result.data as OverrideWire);
   }
 
-  history(project: string, service: string, query?: ListQuery & { environment?: string; kinds?: HistoryKind[] }): Promise<Page<HistoryEvent>> {
+  history(project: string, service: string, query?: HistoryQuery): Promise<Page<HistoryEvent>> {
     return this.get<Page<HistoryEvent>>(`${resource(project, service)}/history`, {
       limit: query?.limit,
       offset: query?.offset,

@@ -3,14 +3,11 @@ import type { ControlPlane } from '../api/control-plane';
 import { FacetsError, notFound, usage } from '../core/errors';
 import { formatImageReference, pinImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
+import { registryHolding, registryPrefix } from '../core/registry-match';
 import type { Factory, RegistryAuth } from './factory';
 
-function normaliseUri(uri: string): string {
-  return uri.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '').toLowerCase();
-}
-
 export function registryHost(registry: ContainerRegistry): string {
-  return normaliseUri(registry.uri).split('/')[0];
+  return registryPrefix(registry.uri).split('/')[0];
 }
 
 function describe(registries: ContainerRegistry[]): string {
@@ -19,13 +16,7 @@ function describe(registries: ContainerRegistry[]): string {
 
 /** The registry whose URI is the longest prefix of the image's name. */
 export function registryForImage(registries: ContainerRegistry[], ref: ImageReference): ContainerRegistry | null {
-  const name = `${ref.registry}/${ref.repository}`.toLowerCase();
-  const matches = registries.filter((r) => {
-    const uri = normaliseUri(r.uri);
-    return name === uri || name.startsWith(uri + '/');
-  });
-  matches.sort((a, b) => normaliseUri(b.uri).length - normaliseUri(a.uri).length);
-  return matches[0] ?? null;
+  return registryHolding(registries, `${ref.registry}/${ref.repository}`);
 }
 
 /** --registry NAME (which must hold the image), else the registry matching the image's host; null = none. */
@@ -36,7 +27,7 @@ export function pickRegistry(registries: ContainerRegistry[], ref: ImageReferenc
   if (registryForImage([named], ref) === null) {
     throw usage(
       `image ${formatImageReference(ref)} is not in registry "${name}" (${named.uri})`,
-      `name the image under ${normaliseUri(named.uri)}/..., or pick its registry with --registry`,
+      `name the image under ${registryPrefix(named.uri)}/..., or pick its registry with --registry`,
     );
   }
   return named;

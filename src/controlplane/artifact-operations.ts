@@ -1,9 +1,11 @@
 // Registering, listing and promoting artifacts; each write is one transaction that re-reads inside.
+import { checkFreestyleUrl } from '../core/artifact-url';
 import { FacetsError } from '../core/errors';
 import { formatImageReference, parseImageReference } from '../core/image-reference';
-import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type CiIntegration, type Page, type Project } from '../core/model';
+import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type CiIntegration, type Page, type Project, type RegistrationType } from '../core/model';
 import { checkPolicy } from '../core/policy';
 import { nextAfter, validatePromotion } from '../core/promotion';
+import { registryHolding } from '../core/registry-match';
 import { planRegistration } from '../core/registration';
 import { targetNoun } from '../core/routing';
 import { ensureIntegration, requireRoutingConfig } from './ci-operations';
@@ -11,7 +13,7 @@ import { newEvent, now, paging, type ServiceContext } from './context';
 import { monotonicId } from './ids';
 import { artifactIdentity } from './store/rows';
 import type { Store } from './store/store';
-import type { ListQuery, PromoteRequest, RegisterRequest, RegisterResult } from './types';
+import type { ArtifactQuery, PromoteRequest, RegisterRequest, RegisterResult } from './types';
 
 interface ParsedUri {
   artifactUri: string;
@@ -26,8 +28,7 @@ export function parseArtifactUri(uri: string, type: ArtifactType): ParsedUri {
     const ref = parseImageReference(uri);
     return { artifactUri: formatImageReference(ref), digest: ref.digest, tag: ref.tag, repository: `${ref.registry}/${ref.repository}` };
   }
-  if (uri.trim() === '' || /\s/.test(uri)) throw new FacetsError('USAGE', `freestyle artifact URI "${uri}" must be non-empty and without whitespace`, 'pass the artifact\'s full URL');
-  return { artifactUri: uri, digest: null, tag: null, repository: null };
+  return { artifactUri: checkFreestyleUrl(uri), digest: null, tag: null, repository: null };
 }
 
 export function checkArtifactType(type: ArtifactType | undefined): ArtifactType {
@@ -40,10 +41,7 @@ export function checkArtifactType(type: ArtifactType | undefined): ArtifactType 
 export function registryFor(ctx: ServiceContext, project: Project, given: string | undefined, repository: string | null): string | null {
   if (given !== undefined) return ctx.layouts.registry(project.name, given).name;
   if (repository === null) return null;
-  const match = project.registries
-    .filter((r) => repository === r.uri || repository.startsWith(`${r.uri}/`))
-    .sort((a, b) => b.uri.length - a.uri.length)[0];
-  return match?.name ?? null;
+  return registryHolding(project.registries, repository)?.name ?? null;
 }
 
 function checkTarget(ctx: ServiceContext, project: string, kind: 'environment' | 'releaseStream', value: string): void {
@@ -89,20 +87,46 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
       createdAt: now(ctx),
       createdBy: ctx.identity.username,
     };
-    const stored = await insertOnce(store, artifact);
-    if (stored.created) {
-      const where = registrationValue ?? 'nowhere (unrouted)';
-      await store.insertEvent(
-        newEvent(ctx, 'REGISTERED', {
-          project: request.project,
-          resourceName: request.service,
-          summary: `registered ${artifact.artifactUri} to ${where}`,
-          details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule },
-        }),
-      );
-    }
+    const stored = await insertRecorded(ctx, store, request, artifact, {
+      kind: 'REGISTERED',
+      summary: (to) => `registered ${artifact.artifactUri} to ${to ?? 'nowhere (unrouted)'}`,
+      details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule },
+    });
     return { artifact: stored.artifact, ciName: integration.ciName, created: stored.created, routedTo: stored.artifact.registrationValue, rule: stored.artifact.appliedRule };
   });
+}
+
+/**
+ * Where a registration or promotion event happened: an ENVIRONMENT value is the event's environment (so `history
+ * --environment` lists it); a release stream spans environments, so it is named in the details and the summary instead.
+ */
+function eventPlace(type: RegistrationType, value: string | null): { environment: string | null; label: string | null; details: { releaseStream?: string } } {
+  if (value === null) return { environment: null, label: null, details: {} };
+  if (type === 'ENVIRONMENT') return { environment: value, label: value, details: {} };
+  return { environment: null, label: `release stream ${value}`, details: { releaseStream: value } };
+}
+
+/** insertOnce, and a new artifact recorded in the history as an event of where it went (see eventPlace). */
+async function insertRecorded(
+  ctx: ServiceContext,
+  store: Store,
+  request: { project: string; service: string },
+  artifact: Artifact,
+  event: { kind: 'REGISTERED' | 'PROMOTED'; summary: (where: string | null) => string; details: Record<string, unknown> },
+): Promise<{ artifact: Artifact; created: boolean }> {
+  const stored = await insertOnce(store, artifact);
+  if (!stored.created) return stored;
+  const place = eventPlace(artifact.registrationType, artifact.registrationValue);
+  await store.insertEvent(
+    newEvent(ctx, event.kind, {
+      project: request.project,
+      resourceName: request.service,
+      environment: place.environment,
+      summary: event.summary(place.label),
+      details: { ...event.details, ...place.details },
+    }),
+  );
+  return stored;
 }
 
 /** The same (ciName, digest or URI, registration) returns the existing artifact; the unique index has the last word. */
@@ -116,7 +140,7 @@ async function insertOnce(store: Store, artifact: Artifact): Promise<{ artifact:
   return { artifact: winner, created: false };
 }
 
-export async function listArtifacts(ctx: ServiceContext, project: string, service: string, query?: ListQuery & { registrationValue?: string }): Promise<Page<Artifact>> {
+export async function listArtifacts(ctx: ServiceContext, project: string, service: string, query?: ArtifactQuery): Promise<Page<Artifact>> {
   ctx.layouts.service(project, service);
   const { limit, offset } = paging(query);
   const integration = await ctx.store.findIntegration(project, service);
@@ -151,17 +175,11 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
       createdAt: now(ctx),
       createdBy: ctx.identity.username,
     };
-    const stored = await insertOnce(store, artifact);
-    if (stored.created) {
-      await store.insertEvent(
-        newEvent(ctx, 'PROMOTED', {
-          project: request.project,
-          resourceName: request.service,
-          summary: `promoted ${source.artifactUri} from ${from ?? 'unrouted'} to ${to}`,
-          details: { artifactId: artifact.id, promotedFrom: source.id, from, to },
-        }),
-      );
-    }
+    const stored = await insertRecorded(ctx, store, request, artifact, {
+      kind: 'PROMOTED',
+      summary: (target) => `promoted ${source.artifactUri} from ${eventPlace(artifact.registrationType, from).label ?? 'unrouted'} to ${target}`,
+      details: { artifactId: artifact.id, promotedFrom: source.id, from, to },
+    });
     return { artifact: stored.artifact, ciName: integration.ciName, created: stored.created, routedTo: to, rule: null };
   });
 }

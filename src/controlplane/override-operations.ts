@@ -1,35 +1,23 @@
 // Manual attach (per-environment overrides with revisions), history, and resolution per environment.
 import { FacetsError } from '../core/errors';
-import { checkFreestyleUrl } from '../core/artifact-url';
-import type { Artifact, ContainerRegistry, HistoryEvent, HistoryKind, Override, Page, Project, Resolution } from '../core/model';
+import type { Artifact, HistoryEvent, HistoryKind, Override, Page, Project, Resolution } from '../core/model';
+import { registriesHolding } from '../core/registry-match';
 import { resolveArtifact } from '../core/resolution';
 import { checkArtifactType, parseArtifactUri, registryFor } from './artifact-operations';
 import { effectiveCiConfig, ensureIntegration } from './ci-operations';
 import { newEvent, now, paging, type ServiceContext } from './context';
-import type { AttachRequest, ListQuery } from './types';
+import type { AttachRequest, HistoryQuery } from './types';
 
 const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
 /** Project-level configuration changes are listed in every service's history (none has an environment, so --environment leaves them out). */
 const PROJECT_CONFIG_KINDS: HistoryKind[] = ['CONFIG_CHANGED', 'CONFIG_RESET'];
-
-function normaliseUri(uri: string): string {
-  return uri.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '').toLowerCase();
-}
-
-/** The registries whose URI is the longest prefix of the image's host/repository (several when URIs are equal). */
-function registriesHolding(project: Project, repository: string): ContainerRegistry[] {
-  const name = repository.toLowerCase();
-  const holding = project.registries.filter((r) => name === normaliseUri(r.uri) || name.startsWith(`${normaliseUri(r.uri)}/`));
-  const longest = Math.max(0, ...holding.map((r) => normaliseUri(r.uri).length));
-  return holding.filter((r) => normaliseUri(r.uri).length === longest);
-}
 
 /** Internal registries (e.g. facets-config-auto) are refused whether named with --registry or reached by the image's URI. */
 function refuseInternalRegistry(project: Project, named: string | undefined, uri: { artifactUri: string; repository: string | null }): void {
   const hint = `use one of: ${project.registries.filter((r) => !r.internal).map((r) => `${r.name} (${r.uri})`).join(', ') || 'none'} (\`facetsctl registries list\`)`;
   const byName = named === undefined ? undefined : project.registries.find((r) => r.name === named);
   if (byName?.internal) throw new FacetsError('USAGE', `container registry "${byName.name}" is internal and is not offered for manual attach`, hint);
-  const byUri = uri.repository === null ? undefined : registriesHolding(project, uri.repository).find((r) => r.internal);
+  const byUri = uri.repository === null ? undefined : registriesHolding(project.registries, uri.repository).find((r) => r.internal);
   if (byUri) {
     throw new FacetsError('USAGE', `container registry "${byUri.name}" is internal and is not offered for manual attach (image ${uri.artifactUri} is under its URI ${byUri.uri})`, hint);
   }
@@ -40,7 +28,6 @@ export async function attachImage(ctx: ServiceContext, request: AttachRequest): 
   const resource = ctx.layouts.service(request.project, request.service);
   ctx.layouts.environment(request.project, request.environment);
   const artifactType = checkArtifactType(request.artifactType);
-  if (artifactType === 'freestyle') checkFreestyleUrl(request.image);
   const uri = parseArtifactUri(request.image, artifactType);
   const registry = registryFor(ctx, project, request.registry, uri.repository);
   refuseInternalRegistry(project, request.registry, uri);
@@ -118,7 +105,7 @@ export async function history(
   ctx: ServiceContext,
   project: string,
   service: string,
-  query?: ListQuery & { environment?: string; kinds?: HistoryKind[] },
+  query?: HistoryQuery,
 ): Promise<Page<HistoryEvent>> {
   ctx.layouts.service(project, service);
   if (query?.environment !== undefined) ctx.layouts.environment(project, query.environment);

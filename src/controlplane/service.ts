@@ -1,20 +1,6 @@
-// The control plane's domain service: the ControlPlane interface (src/api/control-plane.ts) over a Store.
+// The control plane's domain service: the ControlPlane interface (src/core/control-plane.ts) over a Store.
 import { userInfo } from 'node:os';
-import type {
-  Artifact,
-  CiIntegration,
-  ContainerRegistry,
-  EffectiveCiConfig,
-  Environment,
-  HistoryEvent,
-  HistoryKind,
-  ImageStrategy,
-  Override,
-  Page,
-  Project,
-  ReleaseStream,
-  Resolution,
-} from '../core/model';
+import type { ImageStrategy } from '../core/model';
 import { listArtifacts, promoteArtifact, registerArtifact } from './artifact-operations';
 import { configureCi, ensureIntegration, getCiConfig, resetCi, setImageStrategy } from './ci-operations';
 import type { ServiceContext } from './context';
@@ -23,17 +9,16 @@ import { attachImage, detachImage, getOverride, history, resolve } from './overr
 import { getPushCredentials, listRegistries, listRepositories, listTags } from './registry-operations';
 import type { Store } from './store/store';
 import type {
+  ArtifactQuery,
   AttachRequest,
   ConfigureCiRequest,
+  ControlPlane,
+  HistoryQuery,
   Identity,
-  ListQuery,
   ProjectLayout,
   PromoteRequest,
-  PushCredentials,
   RegisterRequest,
-  RegisterResult,
   RegistryBrowser,
-  ResetResult,
 } from './types';
 
 export interface ControlPlaneServiceOptions {
@@ -59,7 +44,8 @@ export function osIdentity(): Identity {
   return { username, name: username };
 }
 
-export class ControlPlaneService {
+// Return types are the interface's (checked by `implements`); each method hands its call to the operation modules.
+export class ControlPlaneService implements ControlPlane {
   private readonly ctx: ServiceContext;
 
   constructor(options: ControlPlaneServiceOptions | ServiceContext) {
@@ -86,96 +72,96 @@ export class ControlPlaneService {
     return this.ctx.store;
   }
 
-  async whoami(): Promise<Identity> {
+  async whoami() {
     return { ...this.ctx.identity };
   }
 
-  async listProjects(): Promise<string[]> {
+  async listProjects() {
     return this.ctx.layouts.projectNames;
   }
 
-  async getProject(project: string): Promise<Project> {
+  async getProject(project: string) {
     return structuredClone(this.ctx.layouts.project(project));
   }
 
-  async listEnvironments(project: string): Promise<Environment[]> {
+  async listEnvironments(project: string) {
     return structuredClone(this.ctx.layouts.project(project).environments);
   }
 
-  async listReleaseStreams(project: string): Promise<ReleaseStream[]> {
+  async listReleaseStreams(project: string) {
     return structuredClone(this.ctx.layouts.project(project).releaseStreams);
   }
 
-  async listRegistries(project: string): Promise<ContainerRegistry[]> {
+  async listRegistries(project: string) {
     return listRegistries(this.ctx, project);
   }
 
-  listRepositories(project: string, registry: string): Promise<string[]> {
+  listRepositories(project: string, registry: string) {
     return listRepositories(this.ctx, project, registry);
   }
 
-  listTags(project: string, registry: string, repository: string): Promise<string[]> {
+  listTags(project: string, registry: string, repository: string) {
     return listTags(this.ctx, project, registry, repository);
   }
 
-  async getPushCredentials(project: string, registry: string, service: string): Promise<PushCredentials | null> {
+  async getPushCredentials(project: string, registry: string, service: string) {
     return getPushCredentials(this.ctx, project, registry, service);
   }
 
-  ensureCiIntegration(project: string, service: string): Promise<CiIntegration> {
+  ensureCiIntegration(project: string, service: string) {
     return this.ctx.store.transaction((store) => ensureIntegration(this.ctx, store, project, service));
   }
 
-  async listCiIntegrations(project: string): Promise<CiIntegration[]> {
+  async listCiIntegrations(project: string) {
     this.ctx.layouts.project(project);
     return this.ctx.store.listIntegrations(project);
   }
 
-  setImageStrategy(project: string, service: string, strategy: ImageStrategy): Promise<CiIntegration> {
+  setImageStrategy(project: string, service: string, strategy: ImageStrategy) {
     return setImageStrategy(this.ctx, project, service, strategy);
   }
 
-  getCiConfig(project: string, service?: string): Promise<EffectiveCiConfig> {
+  getCiConfig(project: string, service?: string) {
     return getCiConfig(this.ctx, project, service);
   }
 
-  configureCi(request: ConfigureCiRequest): Promise<EffectiveCiConfig> {
+  configureCi(request: ConfigureCiRequest) {
     return configureCi(this.ctx, request);
   }
 
-  resetCi(project: string, service?: string): Promise<ResetResult> {
+  resetCi(project: string, service?: string) {
     return resetCi(this.ctx, project, service);
   }
 
-  registerArtifact(request: RegisterRequest): Promise<RegisterResult> {
+  registerArtifact(request: RegisterRequest) {
     return registerArtifact(this.ctx, request);
   }
 
-  listArtifacts(project: string, service: string, query?: ListQuery & { registrationValue?: string }): Promise<Page<Artifact>> {
+  listArtifacts(project: string, service: string, query?: ArtifactQuery) {
     return listArtifacts(this.ctx, project, service, query);
   }
 
-  promoteArtifact(request: PromoteRequest): Promise<RegisterResult> {
+  promoteArtifact(request: PromoteRequest) {
     return promoteArtifact(this.ctx, request);
   }
 
-  attachImage(request: AttachRequest): Promise<Override> {
+  attachImage(request: AttachRequest) {
     return attachImage(this.ctx, request);
   }
 
-  detachImage(project: string, service: string, environment: string): Promise<Override> {
+  detachImage(project: string, service: string, environment: string) {
     return detachImage(this.ctx, project, service, environment);
   }
 
-  getOverride(project: string, service: string, environment: string): Promise<Override | null> {
+  getOverride(project: string, service: string, environment: string) {
     return getOverride(this.ctx, project, service, environment);
   }
 
-  history(project: string, service: string, query?: ListQuery & { environment?: string; kinds?: HistoryKind[] }): Promise<Page<HistoryEvent>> {
+  history(project: string, service: string, query?: HistoryQuery) {
     return history(this.ctx, project, service, query);
   }
 
-  resolve(project: string, service: string, environment?: string): Promise<Resolution[]> {
+  resolve(project: string, service: string, environment?: string) {
     return resolve(this.ctx, project, service, environment);
   }
 }

@@ -42,7 +42,7 @@ describe.each(MODES)('facetsctl history --service S [--environment E] (%s contro
     const out = ok(await p.cli(['--json', 'history', '--service', 'checkout']));
     expect(out).toMatchObject({ project: 'shop', service: 'checkout', environment: null, total: done.length, offset: 0 });
     const events = out.events as Event[];
-    expect(events.map((e) => e.kind)).toEqual([...done].reverse().map(([kind]) => kind));
+    expect(events.map((e) => [e.kind, e.environment])).toEqual([...done].reverse());
     const times = events.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((a, b) => b - a));
     const detach = events[0];
@@ -55,6 +55,13 @@ describe.each(MODES)('facetsctl history --service S [--environment E] (%s contro
   test('--environment keeps the events of that environment', async () => {
     const events = ok(await p.cli(['--json', 'history', '-s', 'checkout', '--environment', 'production'])).events as Event[];
     expect(events.map((e) => [e.kind, e.revision])).toEqual([['DETACHED', 2], ['ATTACHED', 1]]);
+  });
+
+  test('--environment lists an image registered or promoted to that environment', async () => {
+    const dev = ok(await p.cli(['--json', 'history', '-s', 'checkout', '--environment', 'dev']));
+    expect(dev).toMatchObject({ environment: 'dev', total: 1, events: [{ kind: 'REGISTERED', environment: 'dev', summary: expect.stringMatching(/ to dev$/) }] });
+    const staging = ok(await p.cli(['--json', 'history', '-s', 'checkout', '-e', 'staging']));
+    expect(staging).toMatchObject({ total: 1, events: [{ kind: 'PROMOTED', environment: 'staging', summary: expect.stringMatching(/ from dev to staging$/) }] });
   });
 
   test('--kind filters (repeatable, comma-separated, any case); --limit/--offset page', async () => {

@@ -206,6 +206,8 @@ describe('bad input: a clear message, the documented exit code, an error documen
     ['--registry that does not exist', () => [`${open.host}/${present}:1.0.0`, '-s', 'checkout', '--registry', 'nope', '--git-ref', 'main'], {}, EXIT_CODES.NOT_FOUND, /registry "nope" is not a container registry of project shop/],
     ['--registry that does not hold the image', () => [`${open.host}/${present}:1.0.0`, '-s', 'checkout', '--registry', 'basic', '--git-ref', 'main'], {}, EXIT_CODES.USAGE, /is not in registry "basic"/],
     ['unknown service', () => [`${open.host}/${present}:1.0.0`, '-s', 'payments', '--git-ref', 'main'], {}, EXIT_CODES.NOT_FOUND, /payments/],
+    ['unknown service, reported before a missing git ref', () => ['x', '--service', 'nope', '--no-verify'], {}, EXIT_CODES.NOT_FOUND, /service "nope" does not exist in project shop/],
+    ['contradicting flags, reported before an unknown service', () => ['x', '--service', 'nope', '-e', 'dev', '-r', 'QA'], {}, EXIT_CODES.USAGE, /--environment and --release-stream cannot be used together/],
     ['unknown environment', () => [`${open.host}/${present}:1.0.0`, '-s', 'checkout', '-e', 'qa'], {}, EXIT_CODES.NOT_FOUND, /qa/],
     ['wrong target type (release stream with ENVIRONMENT registration)', () => [`${open.host}/${present}:1.0.0`, '-s', 'checkout', '-r', 'QA'], {}, EXIT_CODES.USAGE, /RELEASE_STREAM|release stream/],
     ['both --environment and --release-stream', () => [`${open.host}/${present}:1.0.0`, '-s', 'checkout', '-e', 'dev', '-r', 'QA'], {}, EXIT_CODES.USAGE, /cannot be used together/],

@@ -134,6 +134,15 @@ export function contractSuite(label: string, factory: ContractFactory): void {
         expect(await count()).toBe(0);
       });
 
+      test('a freestyle artifact must be a URL a cluster can fetch from; an allowed one is registered as given', async () => {
+        const freestyle = (url: string) => cp.registerArtifact({ project: PROJECT, service: 'checkout', artifactUri: url, artifactType: 'freestyle', target: { kind: 'environment', value: 'dev' } });
+        for (const url of ['ftp://files.example.com/checkout.zip', 'checkout-1.0.0.zip']) {
+          await expect(freestyle(url)).rejects.toMatchObject({ kind: 'USAGE', message: expect.stringContaining(`freestyle artifact URL "${url}"`) });
+        }
+        expect(await count()).toBe(0);
+        expect((await freestyle('s3://bucket/checkout-1.0.0.zip')).artifact).toMatchObject({ artifactUri: 's3://bucket/checkout-1.0.0.zip', artifactType: 'freestyle', registrationValue: 'dev' });
+      });
+
       test('registering to a release stream under ENVIRONMENT is refused and nothing is stored', async () => {
         await expect(registerTo(pinned('shop/checkout', '1.0.0', 'f'), 'releaseStream', 'QA')).rejects.toMatchObject({ kind: 'USAGE', message: expect.stringContaining('ENVIRONMENT') });
         expect(await count()).toBe(0);
@@ -337,6 +346,21 @@ export function contractSuite(label: string, factory: ContractFactory): void {
         expect(await cp.history(PROJECT, 'checkout', { environment: 'staging' })).toMatchObject({ total: 1, items: [{ kind: 'ATTACHED' }] });
         const page = await cp.history(PROJECT, 'checkout', { limit: 1, offset: 1 });
         expect(page).toMatchObject({ total: 3, limit: 1, offset: 1, items: [{ kind: 'ATTACHED' }] });
+      });
+
+      test('a registration or promotion to an environment is an event of that environment; to a release stream, of none', async () => {
+        await configure(ENVIRONMENT_CONFIG);
+        const registered = await registerBranch(pinned('shop/checkout', '1.0.0', 'w'), 'main');
+        await cp.promoteArtifact({ project: PROJECT, service: 'checkout', from: 'dev' });
+        const dev = await cp.history(PROJECT, 'checkout', { environment: 'dev' });
+        expect(dev).toMatchObject({ total: 1, items: [{ kind: 'REGISTERED', environment: 'dev', summary: `registered ${registered.artifact.artifactUri} to dev` }] });
+        expect(await cp.history(PROJECT, 'checkout', { environment: 'staging' })).toMatchObject({ total: 1, items: [{ kind: 'PROMOTED', environment: 'staging' }] });
+
+        await configure({ registrationType: 'RELEASE_STREAM', routingRules: [branch('main', 'QA', 1)] }, 'cart');
+        await registerBranch(pinned('shop/cart', '1.0.0', 'x'), 'main', 'cart');
+        const cart = await cp.history(PROJECT, 'cart', { kinds: ['REGISTERED'] });
+        expect(cart.items).toMatchObject([{ environment: null, details: { releaseStream: 'QA' }, summary: expect.stringMatching(/ to release stream QA$/) }]);
+        expect(await cp.history(PROJECT, 'cart', { environment: 'dev', kinds: ['REGISTERED'] })).toMatchObject({ total: 0 });
       });
     });
 

@@ -1,5 +1,5 @@
 import { branchRule } from '../../src/core/routing';
-import { digest, openFixture, SHOP_BLUEPRINT, steppingClock } from './fixture';
+import { digest, image, openFixture, SHOP_BLUEPRINT, steppingClock } from './fixture';
 
 const PROJECT_LEVEL_NOTE = '; applies to every service on PROJECT_CI';
 
@@ -78,5 +78,44 @@ describe('project-level CI/CD configuration changes appear in the history of eve
     }
     expect(pages).toEqual(all);
     expect(new Set(all).size).toBe(5);
+  });
+});
+
+describe('registrations and promotions are events of the environment they go to; to a release stream, the stream is named instead', () => {
+  async function registeredAndPromoted(registrationType: 'ENVIRONMENT' | 'RELEASE_STREAM', levels: string[]) {
+    const fixture = await openFixture(undefined, { clock: steppingClock() });
+    const { service } = fixture;
+    await service.configureCi({ project: 'shop', config: { registrationType, routingRules: [branchRule('main', levels[0], 1)], promotionHierarchy: levels } });
+    await service.registerArtifact({ project: 'shop', service: 'checkout', artifactUri: image('1.0.0', 1), target: { kind: 'metadata' }, metadata: { BRANCH_NAME: 'main' } });
+    await service.registerArtifact({ project: 'shop', service: 'checkout', artifactUri: image('1.0.1', 2), target: { kind: 'metadata' }, metadata: { BRANCH_NAME: 'feature/x' } });
+    await service.promoteArtifact({ project: 'shop', service: 'checkout', from: levels[0] });
+    return service;
+  }
+
+  test('ENVIRONMENT: the registration value (or the promotion target) is the event environment, so --environment lists it', async () => {
+    const service = await registeredAndPromoted('ENVIRONMENT', ['dev', 'staging', 'production']);
+    const all = await service.history('shop', 'checkout', { kinds: ['REGISTERED', 'PROMOTED'] });
+    expect(all.items.map((e) => [e.kind, e.environment, e.summary])).toEqual([
+      ['PROMOTED', 'staging', `promoted ${image('1.0.0', 1)} from dev to staging`],
+      ['REGISTERED', null, `registered ${image('1.0.1', 2)} to nowhere (unrouted)`],
+      ['REGISTERED', 'dev', `registered ${image('1.0.0', 1)} to dev`],
+    ]);
+    expect(await service.history('shop', 'checkout', { environment: 'dev' })).toMatchObject({ total: 1, items: [{ kind: 'REGISTERED', environment: 'dev', details: { registrationValue: 'dev' } }] });
+    expect(await service.history('shop', 'checkout', { environment: 'staging' })).toMatchObject({ total: 1, items: [{ kind: 'PROMOTED', environment: 'staging', details: { from: 'dev', to: 'staging' } }] });
+    expect(await service.history('shop', 'checkout', { environment: 'production' })).toMatchObject({ total: 0, items: [] });
+    expect(all.items.every((e) => !('releaseStream' in e.details))).toBe(true);
+  });
+
+  test('RELEASE_STREAM: the environment stays null; the details and the summary name the release stream', async () => {
+    const service = await registeredAndPromoted('RELEASE_STREAM', ['QA', 'PRODUCTION']);
+    const all = await service.history('shop', 'checkout', { kinds: ['REGISTERED', 'PROMOTED'] });
+    expect(all.items.map((e) => [e.kind, e.environment, e.summary, e.details.releaseStream])).toEqual([
+      ['PROMOTED', null, `promoted ${image('1.0.0', 1)} from release stream QA to release stream PRODUCTION`, 'PRODUCTION'],
+      ['REGISTERED', null, `registered ${image('1.0.1', 2)} to nowhere (unrouted)`, undefined],
+      ['REGISTERED', null, `registered ${image('1.0.0', 1)} to release stream QA`, 'QA'],
+    ]);
+    for (const environment of ['dev', 'staging', 'production']) {
+      expect(await service.history('shop', 'checkout', { environment, kinds: ['REGISTERED', 'PROMOTED'] })).toMatchObject({ total: 0 });
+    }
   });
 });

@@ -76,6 +76,28 @@ describe('an artifact registered to an environment is stored with that registrat
   });
 });
 
+describe('a freestyle artifact URL is checked with the same scheme allow-list as attach and the CLI', () => {
+  test.each([
+    ['not a URL (a bare file name)', 'app-1.0.0.tgz', 'is not a URL: it needs a scheme and a host'],
+    ['a scheme a cluster cannot fetch from', 'ftp://files.example.com/app-1.0.0.tgz', 'has scheme "ftp", which a cluster cannot fetch from (use https, http, s3, gs, az, oci)'],
+    ['a local file', 'file:///tmp/app-1.0.0.tgz', 'has scheme "file"'],
+    ['credentials in the URL, masked in the message', 'https://bob:s3cret@example.com/app.tgz', 'freestyle artifact URL "https://***@example.com/app.tgz" carries credentials'],
+    ['whitespace', 'https://example.com/app 1.0.0.tgz', 'must be non-empty and contain no whitespace'],
+    ['empty', '', 'must be non-empty and contain no whitespace'],
+  ])('%s is refused (USAGE) and nothing is stored', async (_name, artifactUri, message) => {
+    const { service } = await configured();
+    const error = await refusedWithoutWriting(service, () => service.registerArtifact(req({ artifactUri, artifactType: 'freestyle' })));
+    expect(error).toMatchObject({ kind: 'USAGE', message: expect.stringContaining(message) });
+    expect(error.message).not.toContain('s3cret');
+    expect((await service.history('shop', 'checkout', { kinds: ['REGISTERED'] })).total).toBe(0);
+  });
+
+  test.each(['https://example.com/app.tgz', 's3://bucket/app.tgz', 'gs://bucket/app.tgz', 'oci://registry.example.com/charts/app'])('%s is registered as given', async (artifactUri) => {
+    const { service } = await configured();
+    expect((await service.registerArtifact(req({ artifactUri, artifactType: 'freestyle' }))).artifact).toMatchObject({ artifactUri, artifactType: 'freestyle' });
+  });
+});
+
 describe('the target must exist and fit the registration type', () => {
   test.each([
     ['an unknown environment', req({ target: { kind: 'environment', value: 'qa' } }), 'NOT_FOUND', 'environment "qa" does not exist in project shop (known: dev, staging, production)'],

@@ -1,6 +1,7 @@
 // facetsctl register: verify an image in its registry, pin it by digest, and register it for a service.
 import type { Command } from 'commander';
 import type { ControlPlane, RegisterResult, RegistrationTarget } from '../../api/control-plane';
+import type { EffectiveCiConfig } from '../../core/model';
 import { planRegistration, registrationRefusal, type RegistrationPlan } from '../../core/registration';
 import { usage } from '../../core/errors';
 import { formatImageReference, parseImageReference, pinImageReference } from '../../core/image-reference';
@@ -41,9 +42,6 @@ export interface RegisterOutput {
 }
 
 function targetOf(opts: Pick<RegisterOptions, 'environment' | 'releaseStream'>, metadata: Record<string, string>): RegistrationTarget {
-  if (opts.environment !== undefined && opts.releaseStream !== undefined) {
-    throw usage('--environment and --release-stream cannot be used together', 'pick one target, or neither to route by the branch rules');
-  }
   if (opts.environment !== undefined) return { kind: 'environment', value: opts.environment };
   if (opts.releaseStream !== undefined) return { kind: 'releaseStream', value: opts.releaseStream };
   if (!metadata[BRANCH_KEY]) {
@@ -60,7 +58,11 @@ function targetOf(opts: Pick<RegisterOptions, 'environment' | 'releaseStream'>, 
  * service, no CI/CD configuration, the wrong kind of target, no matching rule with --require-route, the image version policy.
  */
 export async function precheckRegistration(cp: ControlPlane, project: string, service: string, plan: RegistrationPlan): Promise<void> {
-  const effective = await cp.getCiConfig(project, service);
+  checkRegistration(project, service, await cp.getCiConfig(project, service), plan);
+}
+
+/** precheckRegistration's refusals, given the service's effective CI/CD configuration. */
+function checkRegistration(project: string, service: string, effective: EffectiveCiConfig, plan: RegistrationPlan): void {
   const refusal = registrationRefusal(project, service, effective.strategy ?? 'PROJECT_CI', effective.config, 'register an artifact');
   if (refusal) throw refusal;
   planRegistration(effective.config!, plan);
@@ -79,16 +81,27 @@ export interface KnownBeforeRegistering {
   digest?: string;
 }
 
-/** The metadata (BRANCH_NAME from --git-ref, the CI variables or git) and where the registration goes. */
-export async function registrationInputs(
-  opts: Pick<RegisterOptions, 'gitRef' | 'metadata' | 'environment' | 'releaseStream'>,
-  f: Factory,
-): Promise<{ metadata: Record<string, string>; target: RegistrationTarget }> {
+type RegistrationFlags = Pick<RegisterOptions, 'gitRef' | 'metadata' | 'environment' | 'releaseStream'>;
+
+/** The registration flags on their own, checked before git or the control plane is asked: the metadata they give. */
+export function registrationFlags(opts: RegistrationFlags): Record<string, string> {
   const metadata = parseKeyValues('--metadata', opts.metadata);
   if (opts.gitRef !== undefined && metadata[BRANCH_KEY] !== undefined && metadata[BRANCH_KEY] !== opts.gitRef) {
     throw usage(`--git-ref ${opts.gitRef} contradicts --metadata ${BRANCH_KEY}=${metadata[BRANCH_KEY]}`, 'give the branch once');
   }
   if (opts.gitRef === '') throw usage('--git-ref is empty', 'pass the branch name, e.g. --git-ref main');
+  if (opts.environment !== undefined && opts.releaseStream !== undefined) {
+    throw usage('--environment and --release-stream cannot be used together', 'pick one target, or neither to route by the branch rules');
+  }
+  return metadata;
+}
+
+/** The metadata (BRANCH_NAME from --git-ref, the CI variables or git) and where the registration goes. */
+export async function registrationInputs(
+  opts: RegistrationFlags,
+  f: Factory,
+  metadata: Record<string, string> = registrationFlags(opts),
+): Promise<{ metadata: Record<string, string>; target: RegistrationTarget }> {
   if (metadata[BRANCH_KEY] === undefined) {
     const gitRef = await detectGitRef(opts.gitRef, f.cwd, f.env);
     if (gitRef) {
@@ -101,13 +114,21 @@ export async function registrationInputs(
 
 export async function registerImage(opts: RegisterOptions, f: Factory, known: KnownBeforeRegistering = {}): Promise<RegisterOutput> {
   const ref = parseImageReference(opts.image);
-  const { metadata, target } = await registrationInputs(opts, f);
+  // git is asked while the control plane opens; its answer (or "no git ref found") counts once the service is known.
+  const inputs = registrationInputs(opts, f, registrationFlags(opts));
+  inputs.catch(() => undefined);
 
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
-  if (!known.prechecked) await precheckRegistration(cp, project, service, registrationPlan(target, metadata, ref.tag, opts.requireRoute));
-  const registries = await cp.listRegistries(project);
+  // Asked together (one round trip less to a remote control plane); a refusal is still the error reported first.
+  const listed = cp.listRegistries(project);
+  listed.catch(() => undefined);
+  // Reading the service's CI/CD configuration checks the service: an unknown one is NOT_FOUND before a missing git ref.
+  const effective = known.prechecked ? null : await cp.getCiConfig(project, service);
+  const { metadata, target } = await inputs;
+  if (effective) checkRegistration(project, service, effective, registrationPlan(target, metadata, ref.tag, opts.requireRoute));
+  const registries = await listed;
   const registry = pickRegistry(registries, ref, project, opts.registry);
 
   let artifactUri = formatImageReference(ref);

@@ -1,16 +1,15 @@
 // The fastify application: Basic auth on every route, the route table, and one error shape.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { Identity } from '../types';
+import type { ControlPlane, Identity } from '../types';
 import { authenticate, type TokenStore } from './auth';
 import { errorHandler } from './errors';
 import { fastifyPath, type RouteSpec } from './route';
 import { ROUTES } from './routes';
 import { forValidation } from './schemas';
-import type { ServedControlPlane } from './served';
 
 export interface ServeBackend {
   /** The control plane acting as this user (events record who did what). */
-  controlPlaneFor(identity: Identity): ServedControlPlane;
+  controlPlaneFor(identity: Identity): ControlPlane;
   tokens: TokenStore;
 }
 

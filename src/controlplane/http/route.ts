@@ -3,9 +3,8 @@
 import type { FastifyReply } from 'fastify';
 import { FacetsError } from '../../core/errors';
 import type { Environment } from '../../core/model';
-import type { Identity } from '../types';
+import type { ControlPlane, Identity } from '../types';
 import type { Schema } from './schemas';
-import type { ServedControlPlane } from './served';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -24,7 +23,7 @@ export interface RouteRequest {
 
 export interface RouteContext {
   /** The control plane acting as the authenticated user. */
-  cp: ServedControlPlane;
+  cp: ControlPlane;
   identity: Identity;
   reply: FastifyReply;
 }
@@ -50,7 +49,7 @@ export interface RouteSpec {
 export const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** The only project of this server when a Facets path does not name one. */
-export async function projectOf(cp: ServedControlPlane, stackName: string | undefined): Promise<string> {
+export async function projectOf(cp: ControlPlane, stackName: string | undefined): Promise<string> {
   if (stackName) return stackName;
   const projects = await cp.listProjects();
   if (projects.length === 1) return projects[0];
@@ -58,13 +57,13 @@ export async function projectOf(cp: ServedControlPlane, stackName: string | unde
 }
 
 /** An environment by id (Facets clusterId) or by name; unknown values pass through so the service names the known ones. */
-export async function environmentName(cp: ServedControlPlane, project: string, clusterId: string): Promise<string> {
+export async function environmentName(cp: ControlPlane, project: string, clusterId: string): Promise<string> {
   const environments: Environment[] = await cp.listEnvironments(project);
   return environments.find((e) => e.id === clusterId)?.name ?? clusterId;
 }
 
 /** The project and service behind a ciName. */
-export async function integrationByCiName(cp: ServedControlPlane, ciName: string) {
+export async function integrationByCiName(cp: ControlPlane, ciName: string) {
   for (const project of await cp.listProjects()) {
     const integration = (await cp.listCiIntegrations(project)).find((i) => i.ciName === ciName);
     if (integration) return integration;

@@ -2,8 +2,7 @@
 // promotion, and the facetsctl additions history and resolve.
 import { FacetsError } from '../../../core/errors';
 import type { ArtifactType, HistoryKind } from '../../../core/model';
-import type { RegisterRequest, RegistrationTarget } from '../../types';
-import type { ServedControlPlane } from '../served';
+import type { ControlPlane, PromoteRequest, RegisterRequest, RegistrationTarget } from '../../types';
 import { environmentName, integrationByCiName, nonNegativeInt, PAGING, projectOf, type RouteSpec } from '../route';
 import { ArtifactByEnvironmentRequest, ArtifactByReleaseStreamRequest, ArtifactRequest, arrayOf, HISTORY_KIND, HistoryPage, RegisterResponse, Resolution } from '../schemas';
 import { toRegisterResponse } from '../wire';
@@ -28,7 +27,7 @@ const RESOURCE = '/cc-ui/v1/facetsctl/stacks/{stackName}/resources/{resourceName
 const resourceParams = { stackName: 'project name', resourceName: 'service (resource) name' };
 const registered = { description: 'The registered artifact (created false: it was registered before)', schema: RegisterResponse };
 
-async function register(cp: ServedControlPlane, body: RegisterBody, target: (project: string) => Promise<RegistrationTarget> | RegistrationTarget) {
+async function register(cp: ControlPlane, body: RegisterBody, target: (project: string) => Promise<RegistrationTarget> | RegistrationTarget) {
   const project = await projectOf(cp, body.stackName);
   const request: RegisterRequest = { project, service: body.applicationName, artifactUri: body.artifactUri, target: await target(project) };
   if (body.artifactType !== undefined) request.artifactType = body.artifactType;
@@ -41,7 +40,7 @@ async function register(cp: ServedControlPlane, body: RegisterBody, target: (pro
 }
 
 /** registerV2 and push: an explicit clusterId or releaseStream wins, else the routing rules decide from the metadata. */
-const byRequest = (cp: ServedControlPlane, body: RegisterBody) => async (project: string): Promise<RegistrationTarget> => {
+const byRequest = (cp: ControlPlane, body: RegisterBody) => async (project: string): Promise<RegistrationTarget> => {
   if (body.clusterId && body.releaseStream) throw new FacetsError('USAGE', 'give clusterId or releaseStream, not both', 'omit both to route by metadata through the routing rules');
   if (body.clusterId) return { kind: 'environment', value: await environmentName(cp, project, body.clusterId) };
   if (body.releaseStream) return { kind: 'releaseStream', value: body.releaseStream };
@@ -110,7 +109,7 @@ export const artifactRoutes: RouteSpec[] = [
     handler: async ({ query }, { cp }) => {
       const integration = await integrationByCiName(cp, query.ciName as string);
       if (!query.artifactId && !query.from) throw new FacetsError('USAGE', 'query parameter artifactId (or from) is required to promote', 'pass the artifact id, or from=<environment or release stream>');
-      const request: Parameters<ServedControlPlane['promoteArtifact']>[0] = { project: integration.project, service: integration.resourceName };
+      const request: PromoteRequest = { project: integration.project, service: integration.resourceName };
       if (query.artifactId) request.artifactId = query.artifactId;
       if (query.from) request.from = query.from;
       if (query.to) request.to = query.to;

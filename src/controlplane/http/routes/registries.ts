@@ -1,7 +1,7 @@
 // Container registries (Facets artifactories): read-only, plus the push credentials of one.
 import { FacetsError } from '../../../core/errors';
 import type { ContainerRegistry } from '../../../core/model';
-import type { ServedControlPlane } from '../served';
+import type { ControlPlane } from '../../types';
 import { projectOf, type QueryParameter, type RouteSpec } from '../route';
 import { Artifactory, arrayOf, PushCredentialsRequest, PushCredentialsResponse } from '../schemas';
 import { toArtifactory, type PushCredentialsWire } from '../wire';
@@ -12,7 +12,7 @@ const stackQuery: Record<string, QueryParameter> = {
 const repoQuery: QueryParameter = { schema: { type: 'string' }, required: true, description: 'repository name' };
 const artifactTypeQuery: QueryParameter = { schema: { type: 'string', enum: ['docker_image', 'freestyle'] }, description: 'accepted for compatibility; registries hold docker images' };
 
-async function registryById(cp: ServedControlPlane, id: string): Promise<{ project: string; registry: ContainerRegistry }> {
+async function registryById(cp: ControlPlane, id: string): Promise<{ project: string; registry: ContainerRegistry }> {
   for (const project of await cp.listProjects()) {
     const registry = (await cp.listRegistries(project)).find((r) => r.id === id);
     if (registry) return { project, registry };
@@ -20,7 +20,7 @@ async function registryById(cp: ServedControlPlane, id: string): Promise<{ proje
   throw new FacetsError('NOT_FOUND', `no container registry has id "${id}"`, 'list them with GET /cc-ui/v1/artifactories');
 }
 
-async function registryByName(cp: ServedControlPlane, project: string, name: string): Promise<ContainerRegistry> {
+async function registryByName(cp: ControlPlane, project: string, name: string): Promise<ContainerRegistry> {
   const registries = await cp.listRegistries(project);
   const registry = registries.find((r) => r.name === name);
   if (!registry) throw new FacetsError('NOT_FOUND', `container registry "${name}" is not a registry of project ${project} (known: ${registries.map((r) => r.name).join(', ')})`);
