@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run bench`: facetsctl's performance figures, each a ratio against a baseline measured in the same run.
-// Usage: node scripts/bench.js [--only version,help,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
+// Usage: node scripts/bench.js [--only version,help,installed,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
 // Prints a table on stdout and writes .bench/bench-results.json; stops everything it started, by PID, even on failure.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -11,6 +11,7 @@ const { stopAll, killAllNow } = require('./bench/children');
 const { startInfra, stopInfra } = require('./bench/infra');
 const { startServe, SERVE_MAIN } = require('./bench/serve');
 const { benchStartup } = require('./bench/cli-bench');
+const { benchInstalled } = require('./bench/installed');
 const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
 const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
@@ -18,7 +19,7 @@ const { writeBlueprint } = require('./bench/project');
 const { skipped, failed, table, writeJson } = require('./bench/report');
 
 const REPO = path.resolve(__dirname, '..');
-const GROUPS = ['version', 'help', 'serve', 'register', 'push'];
+const GROUPS = ['version', 'help', 'installed', 'serve', 'register', 'push'];
 const CLI_MAIN = path.join('dist', 'cli', 'main.js');
 const API_FACTORY = path.join('dist', 'api', 'factory.js');
 const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
@@ -89,9 +90,16 @@ async function main(options) {
   fs.mkdirSync(runDir, { recursive: true });
 
   try {
-    // 1, 2: start-up.
+    // 1, 2: start-up; 6, 7: start-up of the package as npm installs it. A HOME of the run's own: V8's code cache starts
+    // empty (the warm-up runs fill it) and nothing is left in the user's ~/.cache.
     const cliMissing = missing(path.join('bin', 'facetsctl'), CLI_MAIN);
-    for (const { group, name, target, run } of benchStartup(REPO, { runs: options.runs, warmup: options.warmup, env })) {
+    const startupEnv = { ...env, HOME: path.join(runDir, 'home-startup') };
+    fs.mkdirSync(startupEnv.HOME, { recursive: true });
+    const startupFigures = [
+      ...benchStartup(REPO, { runs: options.runs, warmup: options.warmup, env: startupEnv }),
+      ...benchInstalled(REPO, { prefix: path.join(REPO, '.bench', 'installed'), runs: options.runs, warmup: options.warmup, env: startupEnv, log }),
+    ];
+    for (const { group, name, target, run } of startupFigures) {
       if (!want(group)) continue;
       if (cliMissing.length) results.push(skipped(name, `${cliMissing.join(', ')} missing`, target));
       else await measure(results, name, target, run);

@@ -1,7 +1,6 @@
 // GitHub Actions: step outputs ($GITHUB_OUTPUT), the job summary ($GITHUB_STEP_SUMMARY) and ::error:: annotations.
 // Annotations go to stderr: the runner reads workflow commands from stderr as well as stdout, and stdout
 // stays the command's result (one JSON document with --json, or text a script captures).
-import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { Writer } from './io';
 
@@ -11,8 +10,8 @@ export function onGithubActions(env: Env): boolean {
   return env.GITHUB_ACTIONS === 'true';
 }
 
-/** `name=value` lines; a value with a line break uses the `name<<DELIMITER` form with a delimiter it cannot contain. */
-export function formatOutputs(outputs: Record<string, string>, delimiter: () => string = () => `ghadelimiter_${randomUUID()}`): string {
+/** `name=value` lines (node:crypto only loaded for a multi-line value); a value with a line break uses the `name<<DELIMITER` form with a delimiter it cannot contain. */
+export function formatOutputs(outputs: Record<string, string>, delimiter: () => string = () => `ghadelimiter_${(require('node:crypto') as typeof import('node:crypto')).randomUUID()}`): string {
   let text = '';
   for (const [name, value] of Object.entries(outputs)) {
     if (!/[\r\n]/.test(value)) {

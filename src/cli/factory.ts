@@ -146,7 +146,8 @@ export function createFactory(init: FactoryInit): Factory {
 
     debug(message) {
       if (!factory.globals.debug) return;
-      factory.io.err.write(`debug: ${redact(message, [...secrets])}\n`);
+      // Milliseconds since the process started: where a command spends its time (`--debug` on any command).
+      factory.io.err.write(`debug: ${redact(message, [...secrets])} (+${Math.round(performance.now())} ms)\n`);
     },
 
     untilInterrupted() {

@@ -31,6 +31,25 @@ export interface Palette {
   cyan: Paint;
 }
 
+/**
+ * `facetsctl ... | head -1`: once the reader of stdout is gone, the process ends quietly with exit 0, as `git log | head`
+ * does; a closed stderr only loses the progress lines. Any other stream error stays fatal.
+ */
+export function endQuietlyWhenOutputCloses(
+  stdout: NodeJS.EventEmitter,
+  stderr: NodeJS.EventEmitter,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  const closed = (e: NodeJS.ErrnoException) => e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED';
+  stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (!closed(e)) throw e;
+    exit(0);
+  });
+  stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (!closed(e)) throw e;
+  });
+}
+
 const plain: Paint = (s) => s;
 const PLAIN: Palette = { bold: plain, dim: plain, green: plain, yellow: plain, red: plain, cyan: plain };
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { reportError } from './exit';
 import { createFactory, type Factory, type FactoryInit } from './factory';
-import { IOStreams } from './io';
+import { endQuietlyWhenOutputCloses, IOStreams } from './io';
 import { buildProgram } from './program';
 
 export function packageVersion(): string {
@@ -19,7 +19,7 @@ export async function run(argv: string[], init: FactoryInit): Promise<number> {
   // Usage errors happen before the preAction hook sets the mode: look at argv directly.
   const wantsJson = argv.includes('--json');
   f.io.setMode({ json: wantsJson, noColor: argv.includes('--no-color') });
-  const program = buildProgram(f, packageVersion());
+  const program = buildProgram(f, packageVersion(), argv);
   let commandPath = 'facetsctl';
   program.hook('preAction', (_root, action) => {
     const names: string[] = [];
@@ -61,6 +61,7 @@ function secretsOf(f: Factory): string[] {
 
 export async function main(): Promise<void> {
   const env = process.env as Record<string, string | undefined>;
+  endQuietlyWhenOutputCloses(process.stdout, process.stderr);
   const io = IOStreams.fromProcess(env);
   const code = await run(process.argv.slice(2), { io, env, cwd: process.cwd() });
   process.exitCode = code;

@@ -46,6 +46,29 @@ const GROUPS: Array<[name: string, description: string, members: Array<[string, 
   ],
 ];
 
+/** Global options that take a value: the word after them is not a command. */
+const GLOBAL_VALUE_OPTIONS = new Set(['--profile', '--control-plane', '--project', '--blueprint']);
+
+/** Commands that describe the whole program (the completion scripts list every command). */
+const WHOLE_PROGRAM = new Set(['completion']);
+
+/**
+ * The top-level command (or group) `argv` runs, when it is one of ours and needs no other; null when none is named
+ * (root help, a typo) or the command describes the whole program.
+ */
+export function invokedCommand(argv: string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (GLOBAL_VALUE_OPTIONS.has(word)) i++;
+    else if (word === '--') return null;
+    else if (!word.startsWith('-')) {
+      const known = TOP_LEVEL.some(([name]) => name === word) || GROUPS.some(([name]) => name === word);
+      return known && !WHOLE_PROGRAM.has(word) ? word : null;
+    }
+  }
+  return null;
+}
+
 /** Commands whose module is not written yet are left out instead of failing the whole program. */
 function load(name: string, loader: Loader): CommandModule | null {
   try {
@@ -57,7 +80,12 @@ function load(name: string, loader: Loader): CommandModule | null {
   }
 }
 
-export function buildProgram(f: Factory, version: string): Command {
+/**
+ * The program; given the invocation's argv, with only the command it names (help, suggestions and the command list
+ * need them all, so they get them all): the other command modules are neither loaded nor defined.
+ */
+export function buildProgram(f: Factory, version: string, argv?: string[]): Command {
+  const only = argv ? invokedCommand(argv) : null;
   const program = new Command('facetsctl')
     .description('Attach container images to the services of a Facets project: register, push, attach, route and promote.')
     .version(version, '-V, --version', 'print the version')
@@ -106,8 +134,9 @@ FACETS_CONTROL_PLANE_URL or a logged-in profile points at a remote one.`,
     f.io.setMode({ json: f.globals.json, quiet: f.globals.quiet, noColor: !f.globals.color });
   });
 
-  for (const [name, loader] of TOP_LEVEL) load(name, loader)?.define(program, f);
+  for (const [name, loader] of TOP_LEVEL) if (only === null || only === name) load(name, loader)?.define(program, f);
   for (const [name, description, members] of GROUPS) {
+    if (only !== null && only !== name) continue;
     const group = program.command(name).description(description);
     for (const [member, loader] of members) load(`${name}-${member}`, loader)?.define(group, f);
   }

@@ -1,5 +1,7 @@
 // The control plane in-process: blueprint + SQLite state beside it. Used by the CLI's default client and by `serve`.
-import { loadBlueprint, type Blueprint } from './blueprint';
+import path from 'node:path';
+import type { Blueprint } from './blueprint';
+import { blueprintCachePath, loadBlueprintCached } from './blueprint-cache';
 import { findBlueprint, stateDbPath } from './discovery';
 import { ControlPlaneService } from './service';
 import { openStore } from './store/sqlite';
@@ -27,8 +29,8 @@ export interface EmbeddedControlPlane {
 
 export async function openEmbeddedControlPlane(options: EmbeddedOptions): Promise<EmbeddedControlPlane> {
   const blueprintFile = findBlueprint({ flag: options.blueprintPath, env: options.env.FACETS_BLUEPRINT, cwd: options.cwd });
-  const blueprint = loadBlueprint(blueprintFile);
-  const dbPath = stateDbPath(blueprint.path, options.dbPath ?? options.env.FACETS_DB, options.cwd);
+  const dbPath = stateDbPath(path.resolve(blueprintFile), options.dbPath ?? options.env.FACETS_DB, options.cwd);
+  const blueprint = loadBlueprintCached(blueprintFile, blueprintCachePath(dbPath));
   const store = await openStore(dbPath);
   try {
     const service = await startService(store, blueprint, options);
@@ -45,7 +47,7 @@ export async function startService(store: Store, blueprint: Blueprint, options: 
   await store.syncLayout(blueprint.project, clock().toISOString());
   const service = new ControlPlaneService({ store, layout: blueprint, identity: options.identity, clock, env: options.env, registryBrowser: options.registryBrowser });
   const initial = blueprint.ci;
-  if (initial) {
+  if (initial && !(await store.initialCiClaimed(blueprint.project.name))) {
     // Once per database: a later `ci reset` must not be undone by the next start.
     await store.transaction(async (tx) => {
       if (!(await tx.claimInitialCi(blueprint.project.name, clock().toISOString()))) return;

@@ -15,7 +15,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function engineGetJson<T>(endpoint: EngineEndpoint, path: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const options: https.RequestOptions = endpoint.socketPath
-      ? { socketPath: endpoint.socketPath, path, method: 'GET' }
+      ? // No TLS on a socket: an empty servername spares Node working one out of the Host header (compiling its IPv6 pattern).
+        { socketPath: endpoint.socketPath, path, method: 'GET', servername: '' }
       : { host: endpoint.host, port: endpoint.port, path, method: 'GET', ca: endpoint.ca, cert: endpoint.cert, key: endpoint.key };
     const request = (endpoint.protocol === 'https' && !endpoint.socketPath ? https : http).request({ ...options, headers: { accept: 'application/json' } }, (response) => {
       const chunks: Buffer[] = [];

@@ -191,7 +191,7 @@ export class RegistryClient {
 
   private authChallenge(): Promise<Challenge | undefined> {
     this.challenge ??= (async () => {
-      const response = await this.transport.send({ method: 'GET', url: '/v2/' });
+      const response = await this.transport.ping();
       if (response.status === 200) return undefined;
       if (response.status === 401) return parseChallenge(response.headers['www-authenticate']);
       throw unexpectedStatus(this.host, 'GET /v2/', response.status, response.body, response.attempts);

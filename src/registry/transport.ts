@@ -42,6 +42,9 @@ const MAX_RETRY_AFTER_MS = 30_000;
 // A plain-HTTP server answering a TLS hello: fall back to http for loopback registries, as the engine does.
 const NOT_TLS_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ECONNRESET']);
 
+/** How long a loopback registry's plain-HTTP answer is waited for before TLS is tried. */
+const PLAIN_FIRST_MS = 50;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Retry-After as seconds or an HTTP date, in ms; undefined when absent or unreadable. */
@@ -65,6 +68,8 @@ export class Transport {
   private readonly retryDelayMs: number;
   readonly timeoutMs: number;
   private baseUrl: Promise<string> | undefined;
+  /** The GET /v2/ answer picking the origin got on the way (200 or 401: a challenge), handed once to the client. */
+  private pingAnswer: RegistryResponse | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.host = options.host;
@@ -103,13 +108,43 @@ export class Transport {
     }
     const secure = `https://${apiHost(host)}`;
     if (caFile || !isLoopbackHost(host)) return secure;
+    const timeout = Math.min(this.timeoutMs, 5000);
+    const plain = `http://${host}`;
+    // Plain HTTP is asked first: a port that answers it as a registry does not speak TLS, and that answer is the first
+    // GET /v2/. Anything else (an HTTPS port's 400, a reset, no answer within PLAIN_FIRST_MS) and TLS decides, as before.
+    const plainAnswer = this.http.request<ArrayBuffer>({ method: 'GET', url: `${plain}/v2/`, timeout }).then(
+      (r) => r,
+      () => undefined,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const early = await Promise.race([plainAnswer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PLAIN_FIRST_MS)))]);
+    clearTimeout(timer);
+    if (early && isRegistryAnswer(early)) {
+      this.keepPingAnswer(early, `${plain}/v2/`);
+      return plain;
+    }
     try {
-      await this.http.request({ method: 'GET', url: `${secure}/v2/`, timeout: Math.min(this.timeoutMs, 5000) });
+      this.keepPingAnswer(await this.http.request<ArrayBuffer>({ method: 'GET', url: `${secure}/v2/`, timeout }), `${secure}/v2/`);
       return secure;
     } catch (error) {
-      if (NOT_TLS_CODES.has(String((error as { code?: string }).code))) return `http://${host}`;
-      throw networkFailure(host, error as { code?: string }, this.timeoutMs);
+      if (!NOT_TLS_CODES.has(String((error as { code?: string }).code))) throw networkFailure(host, error as { code?: string }, this.timeoutMs);
+      const answer = await plainAnswer;
+      if (answer) this.keepPingAnswer(answer, `${plain}/v2/`);
+      return plain;
     }
+  }
+
+  private keepPingAnswer(response: AxiosResponse<ArrayBuffer>, url: string): void {
+    if (response.status !== 200 && response.status !== 401) return;
+    this.pingAnswer = { status: response.status, headers: response.headers as RegistryResponse['headers'], body: Buffer.from(response.data ?? []), attempts: 1, url };
+  }
+
+  /** GET /v2/ as `send` would answer it, without a request when picking the origin already asked (once). */
+  async ping(): Promise<RegistryResponse> {
+    await this.origin();
+    const kept = this.pingAnswer;
+    this.pingAnswer = undefined;
+    return kept ?? this.send({ method: 'GET', url: '/v2/' });
   }
 
   /** One request, retried on 408/429/5xx and dropped connections with backoff, honouring Retry-After. */
@@ -138,6 +173,12 @@ export class Transport {
       return { status: response.status, headers, body: Buffer.from(response.data ?? []), attempts: attempt, url };
     }
   }
+}
+
+/** A Distribution API answer to GET /v2/ (200, or 401 with a challenge), as registries mark it. */
+function isRegistryAnswer(response: AxiosResponse<ArrayBuffer>): boolean {
+  const version = (response.headers as Record<string, unknown>)['docker-distribution-api-version'];
+  return (response.status === 200 || response.status === 401) && typeof version === 'string' && version.startsWith('registry/2.');
 }
 
 function readCa(file: string): string {

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, makeWorkspace, type Workspace } from './run-cli';
+import { MAIN, makeWorkspace, type Workspace } from './run-cli';
 
 const HEAVY = ['axios', 'fastify', 'dockerode', 'better-sqlite3', 'kysely', 'inquirer', 'ora', 'chalk', 'yaml'];
 
@@ -22,7 +22,7 @@ describe.each([['attach'], ['detach'], ['history']])('facetsctl %s --help', (com
 
   test('loads only commander and the command definitions', () => {
     const record = path.join(ws.dir, `modules-${command}.txt`);
-    const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'fixtures', 'record-modules.js'), BIN, command, '--help'], {
+    const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'fixtures', 'record-modules.js'), MAIN, command, '--help'], {
       env: { PATH: process.env.PATH, HOME: ws.home, RECORD_MODULES_FILE: record },
       encoding: 'utf8',
     });

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT_CODES } from '../../src/core/errors';
-import { BIN, makeWorkspace, repoRoot, type Workspace } from './run-cli';
+import { BIN, MAIN, makeWorkspace, repoRoot, type Workspace } from './run-cli';
 
 let ws: Workspace;
 beforeAll(() => {
@@ -44,7 +44,7 @@ describe('--help loads only commander and the command definitions', () => {
   const heavy = ['axios', 'fastify', 'dockerode', 'better-sqlite3', 'kysely', 'inquirer', 'ora', 'chalk', 'yaml'];
   test.each([[['--help']], [['register', '--help']], [['ci', 'configure', '--help']]])('facetsctl %j loads none of the heavy modules', (args) => {
     const record = path.join(ws.dir, `modules-${args.join('-')}.txt`);
-    const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'fixtures', 'record-modules.js'), BIN, ...args], {
+    const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'fixtures', 'record-modules.js'), MAIN, ...args], {
       env: { PATH: process.env.PATH, HOME: ws.home, RECORD_MODULES_FILE: record },
       encoding: 'utf8',
     });

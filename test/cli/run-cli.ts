@@ -6,6 +6,11 @@ import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(repoRoot, 'bin', 'facetsctl');
+/**
+ * The program as tsc emits it, one file per module (bin/facetsctl runs the bundle of the same modules, whose
+ * require()s esbuild keeps lazy): what a run loads is seen module by module here.
+ */
+export const MAIN = path.join(repoRoot, 'dist', 'cli', 'main.js');
 
 export interface CliResult {
   code: number;

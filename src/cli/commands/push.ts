@@ -7,7 +7,7 @@ import { foldName } from '../../core/ci-name';
 import { formatImageReference, parseImageReference, type ImageReference } from '../../core/image-reference';
 import type { ContainerRegistry } from '../../core/model';
 import { BRANCH_KEY } from '../../core/routing';
-import type { LocalImage } from '../../docker/engine';
+import type { ImageEngine, LocalImage } from '../../docker/engine';
 import type { PushProgressEvent } from '../../docker/push-stream';
 import type { Factory, RegistryAuth, RegistryImageReader } from '../factory';
 import { collect, requireChoice, requireService, resolveProject } from '../inputs';
@@ -122,21 +122,46 @@ export function registryHasImage(local: Pick<LocalImage, 'id' | 'repoDigests'>, 
   return local.id === remote.configDigest || local.id === remote.digest || local.repoDigests.includes(`${name}@${remote.digest}`);
 }
 
-/** Pushes `source` as `target` unless the registry already has it; returns whether the engine pushed, and the registry's digest. */
-async function pushImage(f: Factory, opts: PushOptions, registry: ContainerRegistry, target: ImageReference, auth: RegistryAuth | undefined): Promise<{ pushed: boolean; digest: string }> {
-  const { DockerEngine } = require('../../docker/engine') as typeof import('../../docker/engine');
-  const engine = DockerEngine.fromEnv(f.env, f.homedir);
+/** The engine and the local image, asked for before the control plane is: the engine answers while the CLI works. */
+interface LocalSide {
+  engine: ImageEngine;
+  local: LocalImage;
+}
+
+/** Starts inspecting the local image now; a failure (engine down, no such image) is reported where it is awaited, in its usual turn. */
+function inspectInBackground(f: Factory, image: string): Promise<LocalSide> {
+  const task = (async () => {
+    const { DockerEngine } = require('../../docker/engine') as typeof import('../../docker/engine');
+    const engine = DockerEngine.fromEnv(f.env, f.homedir);
+    return { engine, local: await engine.inspectImage(image) };
+  })();
+  task.catch(() => undefined);
+  return task;
+}
+
+/** One turn of the event loop: a request just started reaches its server before synchronous work (SQLite, parsing) begins. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Pushes `source` as `target` unless the registry already has it; returns whether the engine pushed, the registry's
+ * digest, and the removal of the temporary engine tag, still running (it does not delay the registration).
+ */
+async function pushImage(f: Factory, opts: PushOptions, localSide: Promise<LocalSide>, registry: ContainerRegistry, target: ImageReference, auth: RegistryAuth | undefined): Promise<{ pushed: boolean; digest: string; untagged: Promise<void> }> {
   const client = f.registryClient(registry, auth);
   const targetRef = formatImageReference(target);
-  const [local, before] = await Promise.all([engine.inspectImage(opts.image), registryImage(f, client, target)]);
+  const [{ engine, local }, before] = await Promise.all([localSide, registryImage(f, client, target)]);
+  f.debug(`local image ${local.id}; registry ${before ? `has ${before.digest} (config ${before.configDigest})` : 'does not have the tag'}`);
   if (before !== null && registryHasImage(local, `${target.registry}/${target.repository}`, before)) {
     f.io.info(`${targetRef} is already in the registry (${before.digest}), skipping push`);
-    return { pushed: false, digest: before.digest };
+    return { pushed: false, digest: before.digest, untagged: Promise.resolve() };
   }
 
   const { pushWithRetry } = require('../../docker/push-with-retry') as typeof import('../../docker/push-with-retry');
   const madeTag = !local.repoTags.includes(targetRef);
   if (madeTag) await engine.tag(opts.image, targetRef);
+  f.debug(`engine push of ${targetRef} starts`);
+  const untag = (): Promise<void> =>
+    madeTag && !opts.keepTag ? engine.removeTag(targetRef).then(() => undefined, (e: Error) => f.io.warn(`could not remove the temporary tag ${targetRef}: ${e.message}`)) : Promise.resolve();
   let result;
   try {
     f.io.startProgress(`Pushing ${targetRef}`);
@@ -144,26 +169,39 @@ async function pushImage(f: Factory, opts: PushOptions, registry: ContainerRegis
       onProgress: progressReporter(f, targetRef),
       onRetry: ({ attempt, delayMs, error }) => f.io.warn(`push attempt ${attempt} failed (${error.message}); retrying in ${(delayMs / 1000).toFixed(1)}s`),
     });
-  } finally {
+  } catch (e) {
     f.io.stopProgress();
-    if (madeTag && !opts.keepTag) await engine.removeTag(targetRef).catch((e: Error) => f.io.warn(`could not remove the temporary tag ${targetRef}: ${e.message}`));
+    await untag();
+    throw e;
   }
-  const after = await registryDigest(client, target);
-  if (after !== result.digest) {
-    throw new FacetsError(
-      'REGISTRY',
-      `registry ${registry.name} ${after === null ? 'does not have' : `serves ${after} for`} ${targetRef}${after === null ? '' : ','} after the engine pushed ${result.digest}`,
-      'another push to the same tag may have raced this one; push again, or use a unique tag',
-      { reason: 'DIGEST_MISMATCH', pushed: result.digest, registry: after },
-    );
+  f.io.stopProgress();
+  f.debug(`engine pushed ${result.digest}`);
+  // The tag goes while the registry is asked for the digest and the artifact is registered.
+  const untagged = untag();
+  try {
+    const after = await registryDigest(client, target);
+    if (after !== result.digest) {
+      throw new FacetsError(
+        'REGISTRY',
+        `registry ${registry.name} ${after === null ? 'does not have' : `serves ${after} for`} ${targetRef}${after === null ? '' : ','} after the engine pushed ${result.digest}`,
+        'another push to the same tag may have raced this one; push again, or use a unique tag',
+        { reason: 'DIGEST_MISMATCH', pushed: result.digest, registry: after },
+      );
+    }
+  } catch (e) {
+    await untagged;
+    throw e;
   }
   f.io.info(`Pushed ${targetRef} (${result.digest}${result.attempts > 1 ? `, after ${result.attempts} attempts` : ''})`);
-  return { pushed: true, digest: result.digest };
+  return { pushed: true, digest: result.digest, untagged };
 }
 
 export async function pushAndRegister(opts: PushOptions, f: Factory): Promise<PushOutput> {
   const source = sourceReference(opts.image);
+  const localSide = opts.push ? inspectInBackground(f, opts.image) : null;
+  if (localSide) await nextTurn();
   const cp = await f.controlPlane();
+  f.debug('control plane open');
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
   await checkService(cp, project, service, opts);
@@ -177,17 +215,24 @@ export async function pushAndRegister(opts: PushOptions, f: Factory): Promise<Pu
   let pushed = false;
   let digest: string | undefined;
   let pinned = formatImageReference(target);
-  if (opts.push) {
+  let untagged = Promise.resolve();
+  if (localSide) {
     const auth = await registryAuth(f, cp, project, registry, service);
     f.debug(`push ${opts.image} -> ${pinned} (registry ${registry.name}, host ${registryHost(registry)})`);
-    const outcome = await pushImage(f, opts, registry, target, auth);
+    const outcome = await pushImage(f, opts, localSide, registry, target, auth);
     pushed = outcome.pushed;
     digest = outcome.digest;
+    untagged = outcome.untagged;
     pinned = `${pinned}@${outcome.digest}`;
   }
-  const gitRef = metadata[BRANCH_KEY] ?? opts.gitRef;
-  const out = await registerImage({ ...opts, image: pinned, service, gitRef, registry: registry.name, verify: true }, f, { prechecked: true, digest });
-  return { ...out, pushed, skipped: opts.push && !pushed };
+  try {
+    const gitRef = metadata[BRANCH_KEY] ?? opts.gitRef;
+    const out = await registerImage({ ...opts, image: pinned, service, gitRef, registry: registry.name, verify: true }, f, { prechecked: true, digest });
+    f.debug(`registered ${out.artifact.id}`);
+    return { ...out, pushed, skipped: opts.push && !pushed };
+  } finally {
+    await untagged;
+  }
 }
 
 export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, ImageVersionPolicy, Override, Project, RegistrationType, CiStrategy } from '../../core/model';
+import { layoutIsStored, writeLayout } from './layout-mirror';
 import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toCriterion, toEvent, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
 import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, OverrideState, Store } from './store';
@@ -23,35 +24,19 @@ export class SqlStore implements Store {
   }
 
   async syncLayout(project: Project, at: string): Promise<void> {
-    await this.transaction(async (s) => (s as SqlStore).writeLayout(project, at));
+    // Every run of the CLI opens the store: an unchanged layout costs reads only, no write lock.
+    if (await layoutIsStored(this.db, project)) return;
+    await this.transaction(async (s) => writeLayout((s as SqlStore).db, project, at));
+  }
+
+  async initialCiClaimed(project: string): Promise<boolean> {
+    const row = await this.db.selectFrom('projects').select('initial_ci_applied_at').where('name', '=', project).executeTakeFirst();
+    return Boolean(row?.initial_ci_applied_at);
   }
 
   async claimInitialCi(project: string, at: string): Promise<boolean> {
     const result = await this.db.updateTable('projects').set({ initial_ci_applied_at: at }).where('name', '=', project).where('initial_ci_applied_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
-  }
-
-  private async writeLayout(project: Project, at: string): Promise<void> {
-    const db = this.db;
-    await db.insertInto('projects').values({ name: project.name, synced_at: at, initial_ci_applied_at: null }).onConflict((oc) => oc.column('name').doUpdateSet({ synced_at: at })).execute();
-    for (const table of ['release_streams', 'environments', 'resources', 'registries'] as const) {
-      await db.deleteFrom(table).where('project', '=', project.name).execute();
-    }
-    for (const s of project.releaseStreams) {
-      await db.insertInto('release_streams').values({ project: project.name, name: s.name, prod: s.prod ? 1 : 0, description: s.description ?? null }).execute();
-    }
-    for (const e of project.environments) {
-      await db.insertInto('environments').values({ project: project.name, name: e.name, id: e.id, release_stream: e.releaseStream }).execute();
-    }
-    for (const r of project.resources) {
-      await db.insertInto('resources').values({ project: project.name, resource_type: r.resourceType, resource_name: r.resourceName }).execute();
-    }
-    for (const r of project.registries) {
-      await db
-        .insertInto('registries')
-        .values({ project: project.name, name: r.name, id: r.id, type: r.type, uri: r.uri, internal: r.internal ? 1 : 0, insecure: r.insecure ? 1 : 0 })
-        .execute();
-    }
   }
 
   async findIntegration(project: string, resourceName: string): Promise<CiIntegration | null> {

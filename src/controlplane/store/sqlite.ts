@@ -29,6 +29,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   connection.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
 
+  if (await schemaIsCurrent(connection)) return new SqlStore(db, immediateTransaction(db), () => db.destroy());
   const { error, results } = await new Migrator({ db, provider: sqliteMigrations }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -36,6 +37,18 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed at ${failed}: ${(error as Error).message}`, 'the database may be from a newer facetsctl; use a matching version or another --db');
   }
   return new SqlStore(db, immediateTransaction(db), () => db.destroy());
+}
+
+/**
+ * Every migration this build knows is recorded as applied (and no other): the Migrator, which takes its lock table
+ * and reads the schema on each open, has nothing to do.
+ */
+async function schemaIsCurrent(connection: BetterSqlite3.Database): Promise<boolean> {
+  const table = connection.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
+  if (!table) return false;
+  const applied = (connection.prepare('select name from kysely_migration order by name').all() as Array<{ name: string }>).map((r) => r.name);
+  const known = Object.keys(await sqliteMigrations.getMigrations()).sort();
+  return applied.length === known.length && applied.every((name, i) => name === known[i]);
 }
 
 /** BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock. */

@@ -50,8 +50,10 @@ export interface EventQuery {
 export interface Store {
   /** Runs `fn` in one write transaction; nested calls join the outer one. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
-  /** Mirrors the blueprint's layout into the store (the blueprint is the source of truth for it). */
+  /** Mirrors the blueprint's layout into the store (the blueprint is the source of truth for it); writes only when it changed. */
   syncLayout(project: Project, at: string): Promise<void>;
+  /** Whether claimInitialCi already answered true for the project (a read: no write lock). */
+  initialCiClaimed(project: string): Promise<boolean>;
   /** true the first time only: the blueprint's initial CI/CD is applied once per database. */
   claimInitialCi(project: string, at: string): Promise<boolean>;
 
