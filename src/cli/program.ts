@@ -69,16 +69,6 @@ export function invokedCommand(argv: string[]): string | null {
   return null;
 }
 
-/** Commands whose module is not written yet are left out instead of failing the whole program. */
-function load(name: string, loader: Loader): CommandModule | null {
-  try {
-    return loader();
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'MODULE_NOT_FOUND' && err.message.includes(`commands/${name}'`)) return null;
-    throw e;
-  }
-}
 
 /**
  * The program; given the invocation's argv, with only the command it names (help, suggestions and the command list
@@ -134,11 +124,11 @@ FACETS_CONTROL_PLANE_URL or a logged-in profile points at a remote one.`,
     f.io.setMode({ json: f.globals.json, quiet: f.globals.quiet, noColor: !f.globals.color });
   });
 
-  for (const [name, loader] of TOP_LEVEL) if (only === null || only === name) load(name, loader)?.define(program, f);
+  for (const [name, loader] of TOP_LEVEL) if (only === null || only === name) loader().define(program, f);
   for (const [name, description, members] of GROUPS) {
     if (only !== null && only !== name) continue;
     const group = program.command(name).description(description);
-    for (const [member, loader] of members) load(`${name}-${member}`, loader)?.define(group, f);
+    for (const [member, loader] of members) loader().define(group, f);
   }
   return program;
 }
