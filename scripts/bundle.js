@@ -70,13 +70,20 @@ const isFormData = thing => {
   },
 ];
 
-function patchAxios(text, file) {
-  for (const { name, find, replace } of AXIOS_PATCHES) {
-    if (text.split(find).length !== 2) throw new Error(`${file}: the ${name} patch does not apply (its text is not there exactly once); check this axios version`);
+/** docker-modem formats every request's options (util.inspect, ~1.5 ms each) for its debug log even when that log is off. */
+const MODEM_PATCHES = [
+  { name: 'request log', find: "\n  debug('Sending: %s', util.inspect(options, {", replace: "\n  if (debug.enabled) debug('Sending: %s', util.inspect(options, {" },
+];
+
+function patchText(text, file, patches = AXIOS_PATCHES) {
+  for (const { name, find, replace } of patches) {
+    if (text.split(find).length !== 2) throw new Error(`${file}: the ${name} patch does not apply (its text is not there exactly once); check that dependency's version`);
     text = text.replace(find, replace);
   }
   return text;
 }
+
+const patchAxios = (text, file) => patchText(text, file, AXIOS_PATCHES);
 
 /** Which of the patches above were applied: each one must be, or the build fails (a dependency changed shape). */
 const patched = new Set();
@@ -89,6 +96,10 @@ const plugin = {
     build.onLoad({ filter: /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/ }, async (args) => {
       patched.add('axios');
       return { contents: patchAxios(await fs.promises.readFile(args.path, 'utf8'), args.path), loader: 'js' };
+    });
+    build.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, async (args) => {
+      patched.add('docker-modem');
+      return { contents: patchText(await fs.promises.readFile(args.path, 'utf8'), args.path, MODEM_PATCHES), loader: 'js' };
     });
     build.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'facetsctl-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'facetsctl-stub' }, () => ({ contents: FORM_DATA_STUB, loader: 'js' }));
@@ -125,6 +136,7 @@ async function bundle({ outfile = OUTFILE } = {}) {
     minifySyntax: true,
   });
   if (!patched.has('axios')) throw new Error('axios was not bundled from dist/node/axios.cjs: its patches were not applied');
+  if (!patched.has('docker-modem')) throw new Error('docker-modem was not bundled from lib/modem.js: its patch was not applied');
   const bundled = Object.keys(result.metafile.inputs);
   const leaked = bundled.filter((f) => /node_modules[\\/](form-data|ssh2|@grpc|protobufjs)[\\/]/.test(f));
   if (leaked.length) throw new Error(`the bundle must not contain ${leaked.join(', ')}`);

@@ -42,6 +42,15 @@ export function engineGetJson<T>(endpoint: EngineEndpoint, path: string, timeout
   });
 }
 
+/**
+ * The agent for dockerode's requests over a socket: the agent's options override each request's, so its empty server
+ * name spares Node working one out of the Host header (~4 ms compiling its IPv6 pattern), as engineGetJson does.
+ * Otherwise Node's global agent: keep-alive, 5 s idle timeout.
+ */
+export function socketAgent(): http.Agent {
+  return new http.Agent({ keepAlive: true, timeout: 5000, servername: '' } as http.AgentOptions);
+}
+
 /** `/images/<name>/json`: names keep their '/' and ':' (the engine's route takes the rest of the path), anything else is escaped. */
 export function imageInspectPath(ref: string): string {
   const escaped = ref.replace(/[^A-Za-z0-9._\-/:@]/g, (c) => encodeURIComponent(c)).replace(/\.\./g, '%2E%2E');

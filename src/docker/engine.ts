@@ -2,7 +2,7 @@
 import type Dockerode from 'dockerode';
 import { FacetsError } from '../core/errors';
 import { encodeRegistryAuthHeader, engineAuthConfig, type EngineRegistryAuth } from './auth';
-import { engineGetJson, imageInspectPath } from './engine-http';
+import { engineGetJson, imageInspectPath, socketAgent } from './engine-http';
 import { engineEndpointFromEnv, type EngineEndpoint, type EngineEnv } from './engine-options';
 import { readPushStream, type PushProgressEvent, type PushResult } from './push-stream';
 
@@ -55,7 +55,9 @@ export class DockerEngine implements ImageEngine {
       ca: this.endpoint.ca,
       cert: this.endpoint.cert,
       key: this.endpoint.key,
-    });
+      // docker-modem hands `agent` to node:http; TLS endpoints keep the server name their certificate is checked against.
+      ...(this.endpoint.socketPath ? { agent: socketAgent() } : {}),
+    } as Dockerode.DockerOptions);
     return this.dockerode;
   }
 
