@@ -37,6 +37,7 @@ if [ -n "${DOCKER_HOST:-}" ] && engine_up && [ -n "$REGISTRY" ] && registry_up "
 else
   step "No engine/registry given: starting a private dockerd and a registry into $INFRA_DIR"
   STARTED_INFRA=1
+  bash "$ROOT/scripts/setup-system.sh"   # dockerd and docker-registry, when missing
   node "$ROOT/scripts/test-infra.js" start --dir "$INFRA_DIR" --only dockerd,open >/dev/null
   INFRA_JSON="$INFRA_DIR/infra.json"
   export DOCKER_HOST="$(node -p "require('$INFRA_JSON').dockerHost")"
