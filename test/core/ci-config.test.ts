@@ -1,7 +1,7 @@
 import { defaultCiConfig, mergeCiConfig, validateCiConfig } from '../../src/core/ci-config';
-import { FacetsError } from '../../src/core/errors';
 import type { CiConfig, Criterion, Project } from '../../src/core/model';
 import { branchRule } from '../../src/core/routing';
+import { refusal } from './refusal';
 
 const project: Project = {
   name: 'shop',
@@ -21,16 +21,6 @@ const project: Project = {
 
 const envConfig = (change: Partial<CiConfig> = {}): CiConfig => ({ ...defaultCiConfig('ENVIRONMENT'), ...change });
 const streamConfig = (change: Partial<CiConfig> = {}): CiConfig => ({ ...defaultCiConfig('RELEASE_STREAM'), ...change });
-
-function refusal(fn: () => unknown): FacetsError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FacetsError);
-    return e as FacetsError;
-  }
-  throw new Error('it was accepted');
-}
 
 describe('the default config is SIMPLE with no rules, an empty hierarchy and an empty policy', () => {
   test.each(['ENVIRONMENT', 'RELEASE_STREAM'] as const)('%s', (type) => {

@@ -1,18 +1,8 @@
-import { FacetsError } from '../../src/core/errors';
 import type { ImageVersionPolicy } from '../../src/core/model';
 import { checkPolicy, SEMVER_TAG_PATTERN, validatePolicy } from '../../src/core/policy';
+import { refusal } from './refusal';
 
 const subject = (tag: string | null, registrationValue: string | null = 'dev', promoted = false) => ({ tag, registrationValue, promoted });
-
-function refusal(fn: () => unknown): FacetsError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FacetsError);
-    return e as FacetsError;
-  }
-  throw new Error('it was accepted');
-}
 
 describe('SEMVER_TAG_PATTERN accepts semantic versions with an optional "v"', () => {
   const semver = new RegExp(SEMVER_TAG_PATTERN);

@@ -1,19 +1,8 @@
-import { FacetsError } from '../../src/core/errors';
 import { nextAfter, validateHierarchy, validatePromotion } from '../../src/core/promotion';
+import { usageMessage } from './refusal';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 const STREAMS = ['beta', 'canary', 'stable'];
-
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FacetsError);
-    expect((e as FacetsError).kind).toBe('USAGE');
-    return (e as FacetsError).message;
-  }
-  throw new Error('it was accepted');
-}
 
 describe('a promotion hierarchy has at least one entry, no repeats, and only existing targets', () => {
   test.each([

@@ -1,5 +1,5 @@
-import { FacetsError } from '../../src/core/errors';
 import type { Criterion } from '../../src/core/model';
+import { usageMessage } from './refusal';
 import {
   BRANCH_KEY,
   branchPattern,
@@ -18,17 +18,6 @@ const rule = (metadataKey: string, operator: Criterion['operator'], value: strin
   priority,
   routeTo,
 });
-
-function usageMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FacetsError);
-    expect((e as FacetsError).kind).toBe('USAGE');
-    return (e as FacetsError).message;
-  }
-  throw new Error('it was accepted');
-}
 
 describe('a branch pattern maps onto the API operators on BRANCH_NAME', () => {
   test.each([
