@@ -4,7 +4,7 @@ import { usage } from '../../core/errors';
 import type { Artifact, Page } from '../../core/model';
 import type { Factory } from '../factory';
 import { parseInteger, requireService, resolveProject } from '../inputs';
-import { formatTable } from '../table';
+import { printPage } from '../table';
 
 export interface ArtifactsListOptions {
   service?: string;
@@ -27,11 +27,9 @@ export async function run(opts: ArtifactsListOptions, f: Factory): Promise<Artif
   const page = await cp.listArtifacts(project, service, { limit: opts.limit, offset: opts.offset, registrationValue: opts.environment ?? opts.releaseStream });
   const output: ArtifactsListOutput = { project, service, ...page };
   if (f.io.json) f.io.printJson(output);
-  else if (page.items.length === 0) f.io.println(`No artifacts for ${service}${page.total > 0 ? ` at offset ${page.offset} (total ${page.total})` : ''}`);
   else {
-    const rows = page.items.map((a) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt]);
-    f.io.println(formatTable(['ID', 'TARGET', 'ARTIFACT', 'BRANCH', 'PROMOTED', 'CREATED'], rows));
-    if (page.total > page.offset + page.items.length) f.io.info(`${page.total} in all; next page: --offset ${page.offset + page.items.length}`);
+    const row = (a: Artifact) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt];
+    printPage(f.io, page, `No artifacts for ${service}`, ['ID', 'TARGET', 'ARTIFACT', 'BRANCH', 'PROMOTED', 'CREATED'], row);
   }
   return output;
 }

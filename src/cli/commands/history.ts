@@ -4,7 +4,7 @@ import { usage } from '../../core/errors';
 import type { HistoryEvent, HistoryKind } from '../../core/model';
 import type { Factory } from '../factory';
 import { collect, parseInteger, resolveProject } from '../inputs';
-import { formatTable } from '../table';
+import { printPage } from '../table';
 import { requireKnownService } from './attach/targets';
 
 export const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
@@ -45,11 +45,9 @@ export async function run(opts: HistoryOptions, f: Factory): Promise<HistoryOutp
   const page = await cp.history(project.name, service, { environment: opts.environment, kinds, limit: opts.limit ?? 50, offset: opts.offset });
   const output: HistoryOutput = { project: project.name, service, environment: opts.environment ?? null, total: page.total, limit: page.limit, offset: page.offset, events: page.items };
   if (f.io.json) f.io.printJson(output);
-  else if (page.items.length === 0) f.io.println(`No history for ${service}${opts.environment ? ` in ${opts.environment}` : ''}${page.total > 0 ? ` at offset ${page.offset} (total ${page.total})` : ''}`);
   else {
-    const rows = page.items.map((e) => [e.at, e.kind, e.environment ?? '-', e.revision === null ? '-' : String(e.revision), e.by, e.summary]);
-    f.io.println(formatTable(['AT', 'KIND', 'ENVIRONMENT', 'REV', 'BY', 'WHAT'], rows));
-    if (page.total > page.offset + page.items.length) f.io.info(`${page.total} in all; next page: --offset ${page.offset + page.items.length}`);
+    const row = (e: HistoryEvent) => [e.at, e.kind, e.environment ?? '-', e.revision === null ? '-' : String(e.revision), e.by, e.summary];
+    printPage(f.io, page, `No history for ${service}${opts.environment ? ` in ${opts.environment}` : ''}`, ['AT', 'KIND', 'ENVIRONMENT', 'REV', 'BY', 'WHAT'], row);
   }
   return output;
 }
