@@ -67,12 +67,11 @@ export async function configureCi(ctx: ServiceContext, request: ConfigureCiReque
     const merged = mergeCiConfig(current, change);
     validateCiConfig(merged, layout);
     await store.saveCiConfig(project, service ?? null, merged, now(ctx), ctx.identity.username);
-    const level = service === undefined ? 'project' : `service ${service}`;
     await store.insertEvent(
       newEvent(ctx, 'CONFIG_CHANGED', {
         project,
         resourceName: service ?? null,
-        summary: `CI/CD configuration of ${level} ${current ? 'changed' : 'created'} (${merged.registrationType}, ${merged.ciStrategy})`,
+        summary: `CI/CD configuration of ${configLevel(service)} ${current ? 'changed' : 'created'} (${merged.registrationType}, ${merged.ciStrategy})${projectLevelNote(service)}`,
         details: { previous: current, config: merged },
       }),
     );
@@ -88,12 +87,11 @@ export async function resetCi(ctx: ServiceContext, project: string, service?: st
   return ctx.store.transaction(async (store) => {
     const deleted = await store.deleteCiConfig(project, service ?? null);
     if (deleted.previous) {
-      const level = service === undefined ? 'project' : `service ${service}`;
       await store.insertEvent(
         newEvent(ctx, 'CONFIG_RESET', {
           project,
           resourceName: service ?? null,
-          summary: `CI/CD configuration of ${level} reset: ${deleted.deletedRoutingRules} routing rule(s) and ${deleted.deletedPromotionWorkflow ? 'the' : 'no'} promotion workflow deleted`,
+          summary: `CI/CD configuration of ${configLevel(service)} reset: ${deleted.deletedRoutingRules} routing rule(s) and ${deleted.deletedPromotionWorkflow ? 'the' : 'no'} promotion workflow deleted${projectLevelNote(service)}`,
           details: { ...deleted },
         }),
       );
@@ -101,6 +99,10 @@ export async function resetCi(ctx: ServiceContext, project: string, service?: st
     return deleted;
   });
 }
+
+const configLevel = (service?: string) => (service === undefined ? 'project' : `service ${service}`);
+// Project-level events are listed in every service's history, so their summary says whom they concern.
+const projectLevelNote = (service?: string) => (service === undefined ? '; applies to every service on PROJECT_CI' : '');
 
 export async function setImageStrategy(ctx: ServiceContext, project: string, service: string, strategy: ImageStrategy): Promise<CiIntegration> {
   if (!IMAGE_STRATEGIES.includes(strategy)) {

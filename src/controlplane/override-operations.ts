@@ -114,12 +114,7 @@ export async function history(
   }
   const { limit, offset } = paging(query);
   const page = await ctx.store.listEvents({ project, resourceName: service, projectLevelKinds: PROJECT_CONFIG_KINDS, environment: query?.environment, kinds: query?.kinds, limit, offset });
-  return { items: page.items.map(inServiceHistory), total: page.total, limit, offset };
-}
-
-// Added on read, not stored: one project-level row shows in every service's history, rows written earlier included.
-function inServiceHistory(event: HistoryEvent): HistoryEvent {
-  return event.resourceName === null ? { ...event, summary: `${event.summary}; applies to every service on PROJECT_CI` } : event;
+  return { items: page.items, total: page.total, limit, offset };
 }
 
 export async function resolve(ctx: ServiceContext, project: string, service: string, environment?: string): Promise<Resolution[]> {
