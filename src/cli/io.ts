@@ -1,4 +1,5 @@
 // IOStreams: the one place that knows about terminals, color, progress and the JSON document.
+import { isatty } from 'node:tty';
 import type { Ora } from 'ora';
 
 export interface Writer {
@@ -8,7 +9,8 @@ export interface Writer {
 export interface IOStreamsInit {
   stdout: Writer;
   stderr: Writer;
-  stdin?: NodeJS.ReadableStream;
+  /** The stream, or a function that makes it: process.stdin costs ~2 ms to create and most commands never read it. */
+  stdin?: NodeJS.ReadableStream | (() => NodeJS.ReadableStream);
   isStdinTTY: boolean;
   isStdoutTTY: boolean;
   isStderrTTY: boolean;
@@ -57,7 +59,7 @@ export class IOStreams {
   readonly out: Writer;
   readonly err: Writer;
   readonly isStdinTTY: boolean;
-  private readonly stdin?: NodeJS.ReadableStream;
+  private readonly stdin?: NodeJS.ReadableStream | (() => NodeJS.ReadableStream);
   readonly isStdoutTTY: boolean;
   readonly isStderrTTY: boolean;
   private readonly env: Record<string, string | undefined>;
@@ -81,8 +83,8 @@ export class IOStreams {
     return new IOStreams({
       stdout: process.stdout,
       stderr: process.stderr,
-      stdin: process.stdin,
-      isStdinTTY: Boolean(process.stdin.isTTY),
+      stdin: () => process.stdin,
+      isStdinTTY: isatty(0),
       isStdoutTTY: Boolean(process.stdout.isTTY),
       isStderrTTY: Boolean(process.stderr.isTTY),
       env,
@@ -91,7 +93,7 @@ export class IOStreams {
 
   /** All of stdin (e.g. --token-stdin); empty when there is none. */
   readStdin(): Promise<string> {
-    const stream = this.stdin;
+    const stream = typeof this.stdin === 'function' ? this.stdin() : this.stdin;
     if (!stream) return Promise.resolve('');
     return new Promise((resolve, reject) => {
       let data = '';
