@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run bench`: facetsctl's performance figures, each a ratio against a baseline measured in the same run.
-// Usage: node scripts/bench.js [--only version,help,installed,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
+// Usage: node scripts/bench.js [--only node,version,help,installed,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
 // Prints a table on stdout and writes .bench/bench-results.json; stops everything it started, by PID, even on failure.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const { stopAll, killAllNow } = require('./bench/children');
 const { startInfra, stopInfra } = require('./bench/infra');
 const { startServe, SERVE_MAIN } = require('./bench/serve');
-const { benchStartup } = require('./bench/cli-bench');
+const { benchStartup, benchNodeStartup } = require('./bench/cli-bench');
 const { benchInstalled } = require('./bench/installed');
 const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
@@ -19,7 +19,7 @@ const { writeBlueprint } = require('./bench/project');
 const { skipped, failed, table, writeJson } = require('./bench/report');
 
 const REPO = path.resolve(__dirname, '..');
-const GROUPS = ['version', 'help', 'installed', 'serve', 'register', 'push'];
+const GROUPS = ['node', 'version', 'help', 'installed', 'serve', 'register', 'push'];
 const CLI_MAIN = path.join('dist', 'cli', 'main.js');
 const API_FACTORY = path.join('dist', 'api', 'factory.js');
 const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
@@ -95,6 +95,8 @@ async function main(options) {
     const cliMissing = missing(path.join('bin', 'facetsctl'), CLI_MAIN);
     const startupEnv = { ...env, HOME: path.join(runDir, 'home-startup') };
     fs.mkdirSync(startupEnv.HOME, { recursive: true });
+    const nodeFigures = benchNodeStartup({ runs: options.runs, warmup: options.warmup, env });
+    for (const { group, name, target, run } of nodeFigures) if (want(group)) await measure(results, name, target, run);
     const startupFigures = [
       ...benchStartup(REPO, { runs: options.runs, warmup: options.warmup, env: startupEnv }),
       ...benchInstalled(REPO, { prefix: path.join(REPO, '.bench', 'installed'), runs: options.runs, warmup: options.warmup, env: startupEnv, log }),
