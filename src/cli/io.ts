@@ -9,8 +9,8 @@ export interface Writer {
 export interface IOStreamsInit {
   stdout: Writer;
   stderr: Writer;
-  /** The stream, or a function that makes it: process.stdin costs ~2 ms to create and most commands never read it. */
-  stdin?: NodeJS.ReadableStream | (() => NodeJS.ReadableStream);
+  /** Opens standard input when a command reads it: process.stdin costs ~2 ms to create and most commands never do. */
+  openStdin?: () => NodeJS.ReadableStream;
   isStdinTTY: boolean;
   isStdoutTTY: boolean;
   isStderrTTY: boolean;
@@ -59,7 +59,7 @@ export class IOStreams {
   readonly out: Writer;
   readonly err: Writer;
   readonly isStdinTTY: boolean;
-  private readonly stdin?: NodeJS.ReadableStream | (() => NodeJS.ReadableStream);
+  private readonly openStdin?: () => NodeJS.ReadableStream;
   readonly isStdoutTTY: boolean;
   readonly isStderrTTY: boolean;
   private readonly env: Record<string, string | undefined>;
@@ -73,7 +73,7 @@ export class IOStreams {
     this.out = init.stdout;
     this.err = init.stderr;
     this.isStdinTTY = init.isStdinTTY;
-    this.stdin = init.stdin;
+    this.openStdin = init.openStdin;
     this.isStdoutTTY = init.isStdoutTTY;
     this.isStderrTTY = init.isStderrTTY;
     this.env = init.env;
@@ -83,7 +83,7 @@ export class IOStreams {
     return new IOStreams({
       stdout: process.stdout,
       stderr: process.stderr,
-      stdin: () => process.stdin,
+      openStdin: () => process.stdin,
       isStdinTTY: isatty(0),
       isStdoutTTY: Boolean(process.stdout.isTTY),
       isStderrTTY: Boolean(process.stderr.isTTY),
@@ -93,7 +93,7 @@ export class IOStreams {
 
   /** All of stdin (e.g. --token-stdin); empty when there is none. */
   readStdin(): Promise<string> {
-    const stream = typeof this.stdin === 'function' ? this.stdin() : this.stdin;
+    const stream = this.openStdin?.();
     if (!stream) return Promise.resolve('');
     return new Promise((resolve, reject) => {
       let data = '';
