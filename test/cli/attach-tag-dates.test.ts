@@ -1,11 +1,11 @@
 // "Newest first" for tags: build times read from a real registry for the first 50 tags, 4 at a time; a failed lookup only leaves its tag undated.
 import crypto from 'node:crypto';
-import net from 'node:net';
 import { tagCreatedTimes } from '../../src/cli/commands/attach/tag-dates';
 import { orderTagsNewestFirst } from '../../src/cli/commands/attach/tag-order';
 import type { RegistryReader } from '../../src/cli/factory';
 import { RegistryClient } from '../../src/registry';
 import { getInfra } from '../support/infra';
+import { closedPort } from '../support/processes';
 import { startFaultProxy } from '../support/proxy';
 import { uploadImage } from '../support/registry-upload';
 
@@ -34,14 +34,6 @@ function counted(client: RegistryClient) {
 
 const openClient = (host = getInfra().registries.open.host) => new RegistryClient({ host, retryDelayMs: 10 });
 /** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const repositoryName = (what: string) => `attach/dates-${what}-${crypto.randomBytes(3).toString('hex')}`;
 
 describe('tags are ordered by the build time of their image where the registry tells it', () => {

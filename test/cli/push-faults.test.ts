@@ -4,7 +4,8 @@ import { EXIT_CODES } from '../../src/core/errors';
 import { buildRandomImage } from '../docker/build-image';
 import { dockerSocketPath, getInfra } from '../support/infra';
 import { startFaultProxy, type Fault, type FaultProxy } from '../support/proxy';
-import { closedPort, makeWorkspace, shopBlueprint, type CliResult, type Workspace } from './run-cli';
+import { closedPort } from '../support/processes';
+import { makeWorkspace, shopBlueprint, type CliResult, type Workspace } from './run-cli';
 
 const infra = getInfra();
 const { open } = infra.registries;

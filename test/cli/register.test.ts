@@ -5,7 +5,8 @@ import path from 'node:path';
 import { EXIT_CODES } from '../../src/core/errors';
 import { getInfra } from '../support/infra';
 import { putImage, uniqueRepo, type RegistryName } from './images';
-import { closedPort, makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
+import { closedPort } from '../support/processes';
+import { makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
 
 const infra = getInfra();
 const { open, basic, token, tls } = infra.registries;

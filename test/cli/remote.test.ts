@@ -4,7 +4,8 @@ import path from 'node:path';
 import { EXIT_CODES } from '../../src/core/errors';
 import { getInfra } from '../support/infra';
 import { putImage, uniqueRepo } from './images';
-import { closedPort, makeWorkspace, shopBlueprint, startServe, type ServeProcess, type Workspace } from './run-cli';
+import { closedPort } from '../support/processes';
+import { makeWorkspace, shopBlueprint, startServe, type ServeProcess, type Workspace } from './run-cli';
 
 const { open, basic } = getInfra().registries;
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { stopChild } from '../support/processes';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(repoRoot, 'bin', 'facetsctl');
@@ -152,16 +153,7 @@ export function startServe(ws: Workspace, args: string[] = [], env: Record<strin
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    const stop = () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          done();
-        });
-        child.kill('SIGTERM');
-      });
+    const stop = () => stopChild(child);
     const timer = setTimeout(() => {
       void stop();
       reject(new Error(`serve did not start:\n${output}`));
@@ -184,13 +176,3 @@ export function startServe(ws: Workspace, args: string[] = [], env: Record<strin
   });
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -10,6 +10,7 @@ import type { PushProgressEvent } from '../../src/docker/push-stream';
 import { RegistryClient } from '../../src/registry';
 import { clientOptions, type RegistryName } from '../registry/support';
 import { dockerSocketPath, getInfra } from '../support/infra';
+import { closedPort } from '../support/processes';
 import { buildRandomImage } from './build-image';
 
 const infra = getInfra();
@@ -48,14 +49,6 @@ async function tcpFrontForEngine(): Promise<{ port: number; close(): Promise<voi
       server.close(() => resolve());
     }),
   };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 beforeAll(async () => {

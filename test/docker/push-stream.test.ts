@@ -1,22 +1,14 @@
 // The parser is fed the engine's own push streams, recorded here from real pushes (success and each failure).
-import net from 'node:net';
 import Docker from 'dockerode';
 import { FacetsError } from '../../src/core/errors';
 import { classifyPushFailure, PushStreamParser, readPushStream, type PushFailureReason, type PushProgressEvent } from '../../src/docker/push-stream';
 import { dockerSocketPath, getInfra } from '../support/infra';
+import { closedPort } from '../support/processes';
 import { buildRandomImage, rawPush } from './build-image';
 
 const infra = getInfra();
 const docker = new Docker({ socketPath: dockerSocketPath(infra) });
 const run = `${process.pid}-${Date.now()}`;
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function tagAndRecord(host: string, repository: string, auth?: Docker.AuthConfig): Promise<Buffer> {
   const name = `${host}/${repository}`;

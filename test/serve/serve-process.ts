@@ -1,7 +1,8 @@
 // Starts `serve` for real, as a child process (node dist/controlplane/http/main.js), and stops it by PID.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { stopChild } from '../support/processes';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const serveMain = path.join(repoRoot, 'dist', 'controlplane', 'http', 'main.js');
@@ -23,31 +24,13 @@ export interface SpawnServeOptions {
   timeoutMs?: number;
 }
 
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
 export async function spawnServe(options: SpawnServeOptions): Promise<ServeProcess> {
   if (!fs.existsSync(serveMain)) throw new Error(`${serveMain} is missing: run \`npm run build\` first (npm test does)`);
   const args = [serveMain, '--port', String(options.port ?? 0), '--blueprint', options.blueprint, '--db', options.db];
   const child = spawn(process.execPath, args, { cwd: path.dirname(options.blueprint), env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    process.kill(child.pid!, 'SIGTERM');
-    if (!(await waitForExit(child, 5000))) {
-      process.kill(child.pid!, 'SIGKILL');
-      await waitForExit(child, 5000);
-    }
-  };
+  const stop = () => stopChild(child);
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`serve did not start within ${options.timeoutMs ?? 15000} ms; stderr: ${stderr}`)), options.timeoutMs ?? 15000);

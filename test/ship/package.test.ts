@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { getInfra } from '../support/infra';
+import { stopChild } from '../support/processes';
 import { putImage, uniqueRepo } from '../cli/images';
 import { baseEnv, makeWorkspace, repoRoot, shopBlueprint, type Workspace } from '../cli/run-cli';
 
@@ -135,15 +136,7 @@ describe('npm install -g of the tarball gives a working facetsctl on a fresh mac
       const me = await fetch(`${base}/api/me`, { headers: { authorization: `Basic ${Buffer.from(`admin:${token}`).toString('base64')}` } });
       expect(me.status).toBe(200);
     } finally {
-      await new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          done();
-        });
-        child.kill('SIGTERM');
-      });
+      await stopChild(child);
     }
   });
 });
