@@ -10,8 +10,8 @@ import { BRANCH_KEY } from '../../core/routing';
 import type { ImageEngine, LocalImage } from '../../docker/engine';
 import type { PushProgressEvent } from '../../docker/push-stream';
 import type { Factory, RegistryAuth, RegistryImageReader } from '../factory';
-import { collect, requireChoice, requireService, resolveProject } from '../inputs';
-import { precheckRegistration, printRegisterResult, registerImage, registrationInputs, registrationPlan, type RegisterOptions, type RegisterOutput } from './register';
+import { requireChoice, requireService, resolveProject } from '../inputs';
+import { precheckRegistration, printRegisterResult, registerImage, registrationInputs, registrationOptions, registrationPlan, type RegisterOptions, type RegisterOutput } from './register';
 import { registryAuth, registryForImage, registryHost } from '../verify-image';
 
 export interface PushOptions extends Omit<RegisterOptions, 'image' | 'verify'> {
@@ -242,19 +242,15 @@ export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {
 }
 
 export function define(parent: Command, f: Factory): Command {
-  return parent
-    .command('push <image>')
-    .description('Push a local image to a project registry through the Docker engine, then register it for a service')
-    .option('-s, --service <name>', 'service (resource) the image is for')
-    .option('--registry <name>', 'project registry to push to (default: the one the image is named under, else the only one)')
-    .option('--repository <repo>', 'repository in the registry (default: <project>/<service>)')
-    .option('-t, --tag <tag>', 'tag to push as (default: the local image\'s tag)')
-    .option('--git-ref <ref>', 'branch the image was built from (default: CI variables, then git)')
-    .option('-e, --environment <name>', 'register straight to this environment (ENVIRONMENT registration)')
-    .option('-r, --release-stream <name>', 'register straight to this release stream (RELEASE_STREAM registration)')
-    .option('-m, --metadata <key=value>', 'metadata the routing rules can look at (repeatable)', collect)
-    .option('--external-id <id>', 'your build id, e.g. the CI run')
-    .option('--description <text>', 'free text shown with the artifact')
+  return registrationOptions(
+    parent
+      .command('push <image>')
+      .description('Push a local image to a project registry through the Docker engine, then register it for a service')
+      .option('-s, --service <name>', 'service (resource) the image is for')
+      .option('--registry <name>', 'project registry to push to (default: the one the image is named under, else the only one)')
+      .option('--repository <repo>', 'repository in the registry (default: <project>/<service>)')
+      .option('-t, --tag <tag>', 'tag to push as (default: the local image\'s tag)'),
+  )
     .option('--require-route', 'fail instead of storing the artifact unrouted when no rule matches')
     .option('--no-push', 'do not push: register the image already in the registry (verified)')
     .option('--keep-tag', 'keep the registry tag made in the local engine')

@@ -194,17 +194,24 @@ export async function run(opts: RegisterOptions, f: Factory): Promise<RegisterOu
   return out;
 }
 
-export function define(parent: Command, f: Factory): Command {
-  return parent
-    .command('register <image>')
-    .description('Verify an image in its registry, pin it by digest and register it for a service (routed by the CI/CD rules)')
-    .option('-s, --service <name>', 'service (resource) the image is for')
+/** The flags `push` shares with `register`: the branch, an explicit target, and what is stored with the artifact. */
+export function registrationOptions(command: Command): Command {
+  return command
     .option('--git-ref <ref>', 'branch the image was built from (default: CI variables, then git)')
     .option('-e, --environment <name>', 'register straight to this environment (ENVIRONMENT registration)')
     .option('-r, --release-stream <name>', 'register straight to this release stream (RELEASE_STREAM registration)')
     .option('-m, --metadata <key=value>', 'metadata the routing rules can look at (repeatable)', collect)
     .option('--external-id <id>', 'your build id, e.g. the CI run')
-    .option('--description <text>', 'free text shown with the artifact')
+    .option('--description <text>', 'free text shown with the artifact');
+}
+
+export function define(parent: Command, f: Factory): Command {
+  return registrationOptions(
+    parent
+      .command('register <image>')
+      .description('Verify an image in its registry, pin it by digest and register it for a service (routed by the CI/CD rules)')
+      .option('-s, --service <name>', 'service (resource) the image is for'),
+  )
     .option('--registry <name>', 'project registry holding the image (default: matched by host)')
     .option('--no-verify', 'do not check the image in the registry (it may fail to pull at deploy time)')
     .option('--require-route', 'fail instead of storing the artifact unrouted when no rule matches')
