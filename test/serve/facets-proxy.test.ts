@@ -66,6 +66,14 @@ if (!facetsApiSpecPresent) {
       expect(requests).toEqual([expect.objectContaining({ in: 'request', message: expect.stringMatching(/must NOT have additional properties.*stackName/) })]);
     });
 
+    test('a field the reference does not name: registerV2 with buildDescription (ArtifactRequest calls it description)', async () => {
+      await start('extensions');
+      await call(`${V1}/artifacts/registerV2`, { method: 'POST', body: { applicationName: 'shop-checkout-x', artifactUri: '127.0.0.1:5999/shop/checkout:1', buildDescription: 'b', metadata: { BRANCH_NAME: 'main' } } });
+      expect(proxy.violations.filter((v) => v.in === 'request')).toEqual([
+        expect.objectContaining({ operationId: 'registerArtifactV2', message: 'request/requestBody/buildDescription is not a field of the reference' }),
+      ]);
+    });
+
     test('a path that is neither in the reference nor an extension', async () => {
       await start('extensions');
       await call(`${V1}/nothing-here`);
@@ -85,6 +93,21 @@ if (!facetsApiSpecPresent) {
       const r = await call(`${V1}/ci-cd/shop`);
       expect(r.status).toBe(200);
       expect(proxy.violations).toEqual([expect.objectContaining({ path: `${V1}/ci-cd/shop`, in: 'response', message: expect.stringContaining('registrationType') })]);
+    });
+  });
+
+  describe('where the reference declares a 200 without a body, a body is a violation unless the client asked for one', () => {
+    const reset = (prefer?: string) => fetch(`${proxy.url}${V1}/ci-cd/shop`, { method: 'DELETE', headers: { authorization: auth, ...(prefer ? { prefer } : {}) } });
+    test.each([
+      ['no Prefer header', undefined, 1],
+      ['Prefer: return=representation', 'return=representation', 0],
+    ])('%s', async (_name, prefer, expected) => {
+      await start('extensions');
+      const r = await reset(prefer);
+      expect(r.status).toBe(200);
+      expect((await r.text()).length).toBeGreaterThan(0);
+      const bodyless = proxy.violations.filter((v) => v.in === 'response' && v.message.startsWith('response 200 has a body, the reference declares none'));
+      expect(bodyless).toHaveLength(expected);
     });
   });
 
