@@ -88,6 +88,27 @@ function describe(errors: Array<{ instancePath?: string; message?: string; param
   });
 }
 
+type Schema = { properties?: Record<string, Schema>; additionalProperties?: boolean | Schema; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
+
+/** Fields a request sends that its schema does not name: JSON Schema lets them through, a Facets server drops them. */
+function unknownFields(schema: Schema | undefined, value: unknown, where: string, found: Set<string>, depth = 0): Set<string> {
+  if (!schema || value === null || typeof value !== 'object' || depth > 12) return found;
+  if (Array.isArray(value)) {
+    for (const item of value) unknownFields(schema.items, item, `${where}[]`, found, depth + 1);
+    return found;
+  }
+  const parts = [schema, ...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])];
+  const properties: Record<string, Schema> = Object.assign({}, ...parts.map((part) => part.properties ?? {}));
+  const free = parts.find((part) => part.additionalProperties !== undefined && part.additionalProperties !== false)?.additionalProperties;
+  if (!Object.keys(properties).length && (free === undefined || free === true)) return found;
+  for (const [key, field] of Object.entries(value)) {
+    if (key in properties) unknownFields(properties[key], field, `${where}/${key}`, found, depth + 1);
+    else if (free) unknownFields(typeof free === 'object' ? free : undefined, field, `${where}/${key}`, found, depth + 1);
+    else found.add(`${where}/${key} is not a field of the reference`);
+  }
+  return found;
+}
+
 function preferRepresentation(headers: ReferenceRequest['headers']): boolean {
   const prefer = headers['prefer'];
   return (Array.isArray(prefer) ? prefer.join(',') : prefer ?? '').includes('return=representation');
@@ -133,6 +154,8 @@ export async function loadFacetsReference(specPath = facetsApiSpecPath): Promise
         operation,
       );
       problems.push(...describe(result.errors, 'request'));
+      const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content?.['application/json']?.schema;
+      problems.push(...unknownFields(bodySchema, body.value, 'request/requestBody', new Set()));
       return problems;
     },
 
