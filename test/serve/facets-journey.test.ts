@@ -108,7 +108,7 @@ async function runJourney(mode: FacetsProxyMode, reference: FacetsReference): Pr
   }
 }
 
-function table(run: JourneyRun): string {
+function table(run: JourneyRun, reference: FacetsReference): string {
   const rows = run.steps.map((s) => `| ${s.label} | ${s.code} | ${s.requestViolations} | ${s.responseViolations} | ${s.extensionCalls} | ${s.error.replace(/\|/g, '\\|')} |`);
   const distinct = new Map<string, number>();
   for (const v of run.proxy.violations) {
@@ -122,7 +122,7 @@ function table(run: JourneyRun): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    `reference operations called (${run.proxy.operationsCalled().length}): ${run.proxy.operationsCalled().join(', ')}`,
+    `reference operations called (${run.proxy.operationsCalled().length} of ${reference.operationIds().length}): ${run.proxy.operationsCalled().join(', ')}`,
     '',
     'violations (distinct, with counts):',
     ...[...distinct].map(([key, n]) => `- ${n}x ${key}`),
@@ -142,7 +142,7 @@ if (!REPORT) {
       reference = await loadFacetsReference();
     });
     afterAll(() => {
-      const report = runs.map(table).join('\n');
+      const report = runs.map((run) => table(run, reference)).join('\n');
       process.stdout.write(`\n${report}\n`);
       if (REPORT !== '1') fs.writeFileSync(REPORT, report);
     });

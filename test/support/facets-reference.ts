@@ -29,6 +29,8 @@ export interface ReferenceResponse {
 export interface FacetsReference {
   /** The reference operation of a method and path (literal segments win over variables), if any. */
   operation(method: string, pathname: string): Operation | undefined;
+  /** Every operation id of the reference, for coverage. */
+  operationIds(): string[];
   /** Whether some operation of the reference has this path, whatever its method. */
   hasPath(pathname: string): boolean;
   /** What in the request breaks the reference: one message each, empty when it validates. */
@@ -80,7 +82,7 @@ function queryObject(operation: Operation, query: URLSearchParams): Record<strin
   return result;
 }
 
-function describe(errors: Array<{ instancePath?: string; message?: string; params?: unknown }> | null | undefined, where: string): string[] {
+function messages(errors: Array<{ instancePath?: string; message?: string; params?: unknown }> | null | undefined, where: string): string[] {
   return (errors ?? []).map((e) => {
     const at = e.instancePath ? `${where}${e.instancePath}` : where;
     const extra = e.params && typeof e.params === 'object' ? ` ${JSON.stringify(e.params)}` : '';
@@ -102,7 +104,7 @@ function unknownFields(schema: Schema | undefined, value: unknown, where: string
   const free = parts.find((part) => part.additionalProperties !== undefined && part.additionalProperties !== false)?.additionalProperties;
   if (!Object.keys(properties).length && (free === undefined || free === true)) return found;
   for (const [key, field] of Object.entries(value)) {
-    if (key in properties) unknownFields(properties[key], field, `${where}/${key}`, found, depth + 1);
+    if (Object.hasOwn(properties, key)) unknownFields(properties[key], field, `${where}/${key}`, found, depth + 1);
     else if (free) unknownFields(typeof free === 'object' ? free : undefined, field, `${where}/${key}`, found, depth + 1);
     else found.add(`${where}/${key} is not a field of the reference`);
   }
@@ -142,6 +144,7 @@ export async function loadFacetsReference(specPath = facetsApiSpecPath): Promise
       candidates.sort((a, b) => compareSpecificity(specificity(a.template), specificity(b.template)));
       return candidates[0]?.op;
     },
+    operationIds: () => operations.map(({ op }) => op.operationId ?? `${op.method.toUpperCase()} ${op.path}`),
     hasPath: (pathname) => matching(pathname).length > 0,
 
     checkRequest(operation, request) {
@@ -153,7 +156,7 @@ export async function loadFacetsReference(specPath = facetsApiSpecPath): Promise
         { method: request.method.toLowerCase(), path: request.pathname, headers: request.headers as Record<string, string>, query: queryObject(operation, request.query) as Record<string, string>, body: body.value },
         operation,
       );
-      problems.push(...describe(result.errors, 'request'));
+      problems.push(...messages(result.errors, 'request'));
       const bodySchema = (operation.requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content?.['application/json']?.schema;
       problems.push(...unknownFields(bodySchema, body.value, 'request/requestBody', new Set()));
       return problems;
@@ -170,7 +173,7 @@ export async function loadFacetsReference(specPath = facetsApiSpecPath): Promise
         return [];
       }
       if (response.body.length === 0) return [`response ${response.status} has no body, the reference declares one`];
-      return describe(api.validator.validateResponse(body.value, operation, response.status).errors, 'response');
+      return messages(api.validator.validateResponse(body.value, operation, response.status).errors, 'response');
     },
   };
 }
