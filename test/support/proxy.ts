@@ -2,7 +2,8 @@
 // connection for the first N matching requests, then passes everything through unchanged.
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { listenOnLoopback } from './processes';
 
 export interface FaultMatch {
   method?: string;
@@ -71,7 +72,6 @@ function reset(socket: Socket): void {
 export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): Promise<FaultProxy> {
   const remaining = plan.map((fault) => fault.times ?? 1);
   const seen: SeenRequest[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
   const sleep = (ms: number) =>
@@ -138,12 +138,7 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => void handle(req, res, Buffer.concat(chunks)));
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
@@ -152,12 +147,10 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
       return seen.length;
     },
     seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        closed = true;
-        for (const timer of timers) clearTimeout(timer);
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      return close();
+    },
   };
 }
