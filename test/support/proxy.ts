@@ -23,6 +23,8 @@ export interface Fault {
   body?: string;
   /** Forward, then reset the connection after this many bytes of the response (0: before any byte). */
   dropAfterBytes?: number;
+  /** Forward, then hand the response on one byte every trickleMs (its head included): never silent, never done. */
+  trickleMs?: number;
 }
 
 export interface ProxyTarget {
@@ -93,6 +95,21 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
     upstream.end(body);
   };
 
+  const trickle = async (socket: Socket, upstream: http.IncomingMessage, everyMs: number) => {
+    let pending = rawHead(upstream);
+    let ended = false;
+    upstream.on('data', (chunk: Buffer) => (pending = Buffer.concat([pending, chunk])));
+    upstream.on('end', () => (ended = true));
+    while (!closed && !socket.destroyed) {
+      if (pending.length === 0 && ended) return socket.end();
+      if (pending.length > 0) {
+        socket.write(pending.subarray(0, 1));
+        pending = pending.subarray(1);
+      }
+      await sleep(everyMs);
+    }
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
     const index = plan.findIndex((fault, i) => remaining[i] > 0 && matches(fault, req));
     const fault = index >= 0 ? plan[index] : undefined;
@@ -123,6 +140,11 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
             req.socket.write(part);
           });
           upstream.on('end', () => reset(req.socket));
+          return;
+        }
+        if (fault?.trickleMs !== undefined) {
+          record.outcome = upstream.statusCode ?? 0;
+          void trickle(req.socket, upstream, fault.trickleMs);
           return;
         }
         record.outcome = upstream.statusCode ?? 0;
