@@ -199,7 +199,8 @@ export class HttpTransport {
       return new FacetsError(kind, message, typeof body.hint === 'string' ? body.hint : 'retry later; if it persists, check the control plane\'s log', details);
     }
     const message = said || `${this.where(call)} failed with HTTP ${response.status}`;
-    if (kind === 'AUTH') {
+    // A 401 whose body says AUTH is the control plane's own answer (e.g. registry credentials it lacks), not a refused login.
+    if (kind === 'AUTH' && body.code !== 'AUTH') {
       const who = this.options.username ? ` for user "${this.options.username}"` : ' (no credentials given)';
       return new FacetsError('AUTH', `the control plane at ${this.baseUrl} refused the credentials${who}: ${message}`, LOGIN_HINT, details);
     }

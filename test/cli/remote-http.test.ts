@@ -153,3 +153,20 @@ describe('a 5xx names the control plane and the status, not only the server text
     expect(r.json().error.message).toBe(`control plane ${broken.host} answered 500 Internal Server Error to GET /api/me: database on fire`);
   });
 });
+
+describe('registry credentials named by the blueprint but not set: AUTH (3), with the variable names', () => {
+  test('on a remote control plane: its own AUTH answer, not a refused login', async () => {
+    const bare = makeWorkspace(shopBlueprint([{ name: 'basic', uri: basic.host, fromEnv: { username: 'BASIC_USER', password: 'BASIC_PASS' } }], CI));
+    const unset = await startServe(bare);
+    try {
+      const env = { FACETS_CONTROL_PLANE_URL: unset.url, FACETS_USERNAME: 'admin', FACETS_TOKEN: unset.adminToken };
+      const r = await client.run(['--json', 'register', `${basic.host}/shop/any:1`, '-s', 'checkout', '-e', 'dev'], { env });
+      expect(r.code).toBe(EXIT_CODES.AUTH);
+      expect(r.json().error.message).toMatch(/^credentials of container registry "basic" come from BASIC_USER and BASIC_PASS, which are not set where the control plane runs$/);
+      expect(r.json().error.message).not.toMatch(/refused the credentials/);
+    } finally {
+      await unset.stop();
+      bare.remove();
+    }
+  });
+});
