@@ -21,7 +21,7 @@ export function requestTimeoutMs(flag: string | undefined, env: string | undefin
   const [source, value] = flag !== undefined ? ['--timeout', flag] : ['FACETS_HTTP_TIMEOUT', env];
   if (value === undefined || (source !== '--timeout' && value === '')) return undefined;
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || Number(value) <= 0 || Number(value) > 86_400) {
-    throw usage(`${source} must be a number of seconds greater than 0 (got "${value}")`, 'e.g. --timeout 120 (or FACETS_HTTP_TIMEOUT=120)');
+    throw usage(`${source} must be a number of seconds greater than 0 and at most 86400 (got "${value}")`, 'e.g. --timeout 120 (or FACETS_HTTP_TIMEOUT=120)');
   }
   return Math.round(Number(value) * 1000);
 }

@@ -10,7 +10,8 @@ const { open, basic } = getInfra().registries;
 /** Kills a run that hangs, so a missing deadline fails the test instead of holding it. */
 const HANG_GUARD_MS = 25_000;
 const CI = 'ci:\n  registrationType: ENVIRONMENT\n  promotion: [dev, staging, production]\n';
-const TRICKLE: Fault = { match: { path: /^\/(cc-ui|api)\// }, times: 1000, trickleMs: 1000 };
+/** The head at once, then the body one byte a second: an answer that never goes silent and never ends. */
+const TRICKLE: Fault = { match: { path: /^\/(cc-ui|api)\// }, times: 1000, trickle: { everyMs: 1000 } };
 
 let server: Workspace;
 let serve: ServeProcess;
@@ -77,13 +78,19 @@ describe('every request has a total deadline: a peer that trickles bytes is cut 
     expect(r.stderr).toMatch(new RegExp(`^error: the control plane at ${slow.host} did not finish GET /api/me within the 2\\.0 s request deadline`, 'm'));
   });
 
-  test('a registry sending one byte a second: the verification stops at --timeout, exit 7, nothing registered', async () => {
+  test('shell completion against a trickling control plane gives up at its own short bound, with no values', async () => {
+    const slow = await proxy(serveTarget(), [TRICKLE]);
+    const r = await client.run(['__complete', 'environments'], { env: remote(slow.url), timeoutMs: HANG_GUARD_MS });
+    expect(r).toMatchObject({ code: EXIT_CODES.UNREACHABLE, stdout: '' });
+  });
+
+  test('a registry sending its answers one byte a second (a HEAD answer has only a head): the check stops at the deadline, exit 7, nothing registered', async () => {
     const repo = uniqueRepo('trickle');
     await putImage('open', repo, '1.0.0');
-    const slow = await proxy({ host: '127.0.0.1', port: Number(open.host.split(':')[1]) }, [{ times: 1000, trickleMs: 1000 }]);
+    const slow = await proxy({ host: '127.0.0.1', port: Number(open.host.split(':')[1]) }, [{ times: 1000, trickle: { everyMs: 1000, head: true } }]);
     const project = makeWorkspace(shopBlueprint([{ name: 'slow', uri: slow.host }], CI));
     try {
-      const r = await project.run(['--json', '--timeout', '3', 'register', `${slow.host}/${repo}:1.0.0`, '-s', 'checkout', '-e', 'dev'], { timeoutMs: HANG_GUARD_MS });
+      const r = await project.run(['--json', 'register', `${slow.host}/${repo}:1.0.0`, '-s', 'checkout', '-e', 'dev'], { env: { FACETS_HTTP_TIMEOUT: '3' }, timeoutMs: HANG_GUARD_MS });
       expect(r.code).toBe(EXIT_CODES.REGISTRY);
       expect(r.json().error.message).toMatch(new RegExp(`^registry ${slow.host} did not finish (GET|HEAD) /v2/\\S* within the 3\\.0 s request deadline \\(waited \\d+\\.\\d s\\)$`));
       const listed = await project.run(['--json', 'artifacts', 'list', '-s', 'checkout']);
@@ -93,7 +100,7 @@ describe('every request has a total deadline: a peer that trickles bytes is cut 
     }
   });
 
-  test.each([['0'], ['-1'], ['ten'], ['']])('--timeout %p is a usage error (2)', async (value) => {
+  test.each([['0'], ['-1'], ['ten'], [''], ['86401']])('--timeout %p is a usage error (2)', async (value) => {
     const r = await client.run(['--timeout', value, 'whoami'], { env: remote(serve.url) });
     expect(r.code).toBe(EXIT_CODES.USAGE);
     expect(r.stderr).toMatch(/--timeout must be a number of seconds greater than 0/);
@@ -102,7 +109,7 @@ describe('every request has a total deadline: a peer that trickles bytes is cut 
   test('a bad FACETS_HTTP_TIMEOUT is a usage error that names the variable', async () => {
     const r = await client.run(['whoami'], { env: { ...remote(serve.url), FACETS_HTTP_TIMEOUT: '5m' } });
     expect(r.code).toBe(EXIT_CODES.USAGE);
-    expect(r.stderr).toMatch(/FACETS_HTTP_TIMEOUT must be a number of seconds greater than 0 \(got "5m"\)/);
+    expect(r.stderr).toMatch(/FACETS_HTTP_TIMEOUT must be a number of seconds greater than 0 and at most 86400 \(got "5m"\)/);
   });
 });
 

@@ -23,8 +23,11 @@ export interface Fault {
   body?: string;
   /** Forward, then reset the connection after this many bytes of the response (0: before any byte). */
   dropAfterBytes?: number;
-  /** Forward, then hand the response on one byte every trickleMs (its head included): never silent, never done. */
-  trickleMs?: number;
+  /**
+   * Forward, then hand the response on one byte every `everyMs`: never silent, never done. The head goes at once
+   * (a slow body), or byte by byte too with `head: true` (a HEAD answer has nothing else).
+   */
+  trickle?: { everyMs: number; head?: boolean };
 }
 
 export interface ProxyTarget {
@@ -95,8 +98,9 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
     upstream.end(body);
   };
 
-  const trickle = async (socket: Socket, upstream: http.IncomingMessage, everyMs: number) => {
-    let pending = rawHead(upstream);
+  const trickle = async (socket: Socket, upstream: http.IncomingMessage, { everyMs, head }: { everyMs: number; head?: boolean }) => {
+    let pending = head ? rawHead(upstream) : Buffer.alloc(0);
+    if (!head) socket.write(rawHead(upstream));
     let ended = false;
     upstream.on('data', (chunk: Buffer) => (pending = Buffer.concat([pending, chunk])));
     upstream.on('end', () => (ended = true));
@@ -142,9 +146,9 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
           upstream.on('end', () => reset(req.socket));
           return;
         }
-        if (fault?.trickleMs !== undefined) {
+        if (fault?.trickle) {
           record.outcome = upstream.statusCode ?? 0;
-          void trickle(req.socket, upstream, fault.trickleMs);
+          void trickle(req.socket, upstream, fault.trickle);
           return;
         }
         record.outcome = upstream.statusCode ?? 0;
