@@ -47,6 +47,7 @@ async function proxy(target: { host: string; port: number }, plan: Fault[]): Pro
 
 const remote = (url: string) => ({ FACETS_CONTROL_PLANE_URL: url, FACETS_USERNAME: 'admin', FACETS_TOKEN: serve.adminToken });
 const serveTarget = () => ({ host: '127.0.0.1', port: serve.port });
+const openTarget = () => ({ host: '127.0.0.1', port: Number(open.host.split(':')[1]) });
 
 async function artifactTotal(service: string): Promise<number> {
   const listed = await client.run(['--json', 'artifacts', 'list', '-s', service], { env: remote(serve.url) });
@@ -87,7 +88,7 @@ describe('every request has a total deadline: a peer that trickles bytes is cut 
   test('a registry sending its answers one byte a second (a HEAD answer has only a head): the check stops at the deadline, exit 7, nothing registered', async () => {
     const repo = uniqueRepo('trickle');
     await putImage('open', repo, '1.0.0');
-    const slow = await proxy({ host: '127.0.0.1', port: Number(open.host.split(':')[1]) }, [{ times: 1000, trickle: { everyMs: 1000, head: true } }]);
+    const slow = await proxy(openTarget(), [{ times: 1000, trickle: { everyMs: 1000, head: true } }]);
     const project = makeWorkspace(shopBlueprint([{ name: 'slow', uri: slow.host }], CI));
     try {
       const r = await project.run(['--json', 'register', `${slow.host}/${repo}:1.0.0`, '-s', 'checkout', '-e', 'dev'], { env: { FACETS_HTTP_TIMEOUT: '3' }, timeoutMs: HANG_GUARD_MS });
@@ -142,6 +143,24 @@ describe('--debug prints every HTTP request on stderr: method, URL, status, dura
     const reg = await client.run(['--debug', 'register', `${open.host}/shop/never:1`, '-s', 'cart', '-e', 'dev', '--no-verify'], { env: remote(flaky.url) });
     expect(reg.code).toBe(EXIT_CODES.UNREACHABLE);
     expect(reg.stderr).toMatch(/^debug: control plane POST \S+ -> 503 Service Unavailable \(\d+ ms\), attempt 1 of 1: not retried: not safe to repeat/m);
+  });
+});
+
+describe('--debug shows the registry client\'s retry decisions too', () => {
+  test('a 503 on the manifest check: the attempt, the status and the wait, then the answer used', async () => {
+    const repo = uniqueRepo('retry');
+    await putImage('open', repo, '1.0.0');
+    const flaky = await proxy(openTarget(), [{ match: { method: 'HEAD', path: /\/manifests\// }, status: 503 }]);
+    const project = makeWorkspace(shopBlueprint([{ name: 'flaky', uri: flaky.host }], CI));
+    try {
+      const r = await project.run(['--debug', 'register', `${flaky.host}/${repo}:1.0.0`, '-s', 'checkout', '-e', 'dev']);
+      expect(r.code).toBe(0);
+      const head = `^debug: registry HEAD http://${flaky.host}/v2/${repo}/manifests/1\\.0\\.0 -> `;
+      expect(r.stderr).toMatch(new RegExp(`${head}503 Service Unavailable \\(\\d+ ms\\), attempt 1 of 4: retrying in \\d+ ms`, 'm'));
+      expect(r.stderr).toMatch(new RegExp(`${head}200 OK \\(\\d+ ms\\)`, 'm'));
+    } finally {
+      project.remove();
+    }
   });
 });
 
