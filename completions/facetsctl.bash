@@ -17,29 +17,29 @@ _facetsctl_subcommands() {
 # The options of a command path, its own then the global ones.
 _facetsctl_options() {
   case "$1" in
-    '') echo '-V --version --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug -h --help' ;;
-    'login') echo '--url -u --username --token --token-stdin -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'logout') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'whoami') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'push') echo '-s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --require-route --no-push --keep-tag -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'register') echo '-s --service --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --registry --no-verify --require-route -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'attach') echo '-s --service -e --environment --registry --repository --tag --type --change-log --wait --wait-timeout -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'detach') echo '-s --service -e --environment -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'resolve') echo '-s --service -e --environment --all -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'history') echo '-s --service -e --environment --kind --limit --offset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'ci configure') echo '-s --service --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file --reset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'ci show') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'ci reset') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'artifacts') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'artifacts list') echo '-s --service -e --environment -r --release-stream --limit --offset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'registries') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'registries list') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'registries repos') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'registries tags') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
+    '') echo '-V --version --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug -h --help' ;;
+    'login') echo '--url -u --username --token --token-stdin -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'logout') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'whoami') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'push') echo '-s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --require-route --no-push --keep-tag -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'register') echo '-s --service --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --registry --no-verify --require-route -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'attach') echo '-s --service -e --environment --registry --repository --tag --type --change-log --wait --wait-timeout -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'detach') echo '-s --service -e --environment -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'resolve') echo '-s --service -e --environment --all -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'history') echo '-s --service -e --environment --kind --limit --offset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'ci configure') echo '-s --service --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file --reset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'ci show') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'ci reset') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'artifacts') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'artifacts list') echo '-s --service -e --environment -r --release-stream --limit --offset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'registries') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'registries list') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'registries repos') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'registries tags') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
   esac
 }
 
@@ -50,6 +50,7 @@ _facetsctl_option_value() {
     '--control-plane') echo '*' ;;
     '--project') echo '*' ;;
     '--blueprint') echo '<files>' ;;
+    '--timeout') echo '*' ;;
     'login --url') echo '*' ;;
     'login -u'|'login --username') echo '*' ;;
     'login --token') echo '*' ;;

@@ -31,7 +31,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --url -u --username --token -s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout --url -u --username --token -s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -85,7 +85,8 @@ complete -c facetsctl -l control-plane -x -d 'remote control plane URL (default:
 complete -c facetsctl -l project -x -d 'project (blueprint) name; default: the only one'
 complete -c facetsctl -l blueprint -r -F -d 'blueprint file for the embedded control plane (default: facets.yaml upward fr...'
 complete -c facetsctl -s y -l yes -d 'answer yes to confirmations (needed for destructive steps in scripts)'
-complete -c facetsctl -l debug -d 'print debug details and stack traces on stderr (secrets redacted)'
+complete -c facetsctl -l timeout -x -d 'most seconds one HTTP request may take, retries included (default 60)'
+complete -c facetsctl -l debug -d 'print debug details, HTTP requests and stack traces on stderr (secrets redacted)'
 complete -c facetsctl -s h -l help -d 'display help for command'
 complete -c facetsctl -n "__facetsctl_using ''" -a login -d 'Log in to a remote control plane with a username and a personal access token'
 complete -c facetsctl -n "__facetsctl_using ''" -a logout -d 'Remove the credentials of a profile (default: "default", or --profile / FACET...'

@@ -14,9 +14,12 @@ export interface ControlPlaneChoice {
   db?: string;
   cwd: string;
   env: Record<string, string | undefined>;
-  /** Remote: per-request timeout and retries of idempotent calls. */
+  /** Per-attempt silence timeout, total deadline of one request (retries included), and retries of idempotent calls. */
   timeoutMs?: number;
+  deadlineMs?: number;
   retries?: number;
+  /** Receives one line per HTTP attempt, to the control plane or a registry (--debug). */
+  debug?: (line: string) => void;
   /** Embedded: lists repositories/tags (`registries repos|tags`). */
   registryBrowser?: RegistryBrowser;
 }
@@ -35,7 +38,9 @@ export async function createControlPlane(choice: ControlPlaneChoice): Promise<Co
       username: choice.username,
       token: choice.token,
       timeoutMs: choice.timeoutMs,
+      deadlineMs: choice.deadlineMs,
       retries: choice.retries,
+      debug: choice.debug,
     });
     return { client, kind: 'remote', close: async () => {} };
   }
@@ -46,7 +51,7 @@ export async function createControlPlane(choice: ControlPlaneChoice): Promise<Co
     dbPath: choice.db,
     cwd: choice.cwd,
     env: choice.env,
-    registryBrowser: choice.registryBrowser ?? createRegistryBrowser(),
+    registryBrowser: choice.registryBrowser ?? createRegistryBrowser({ timeoutMs: choice.timeoutMs, deadlineMs: choice.deadlineMs, debug: choice.debug }),
   });
   return { client: embedded.client, kind: 'embedded', close: () => embedded.close() };
 }

@@ -1,15 +1,21 @@
-// HTTP to a control plane: Basic auth, timeouts, retries of idempotent calls (backoff + jitter,
-// Retry-After on 429/5xx/connection resets), and every failure as a FacetsError.
+// HTTP to a control plane: Basic auth, a deadline per request, retries of idempotent calls (backoff + jitter,
+// Retry-After on 429/5xx/connection resets), --debug lines, and every failure as a FacetsError.
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { STATUS_CODES } from 'node:http';
 import { FacetsError, type ErrorKind } from '../core/errors';
+import { attemptLine, DEFAULT_REQUEST_DEADLINE_MS, formatDuration, statusLine, stopReason } from '../core/request-log';
 
 export interface HttpTransportOptions {
   /** Base URL of the control plane, e.g. http://127.0.0.1:8080 (paths are absolute: /cc-ui/v1/...). */
   baseUrl: string;
   username?: string;
   token?: string;
-  /** Per attempt (default 30 s). */
+  /** Silence allowed within one attempt (default 30 s). */
   timeoutMs?: number;
+  /** Total time of one request, retries and their waits included (default 60 s): a server that trickles bytes is cut off. */
+  deadlineMs?: number;
+  /** Receives one line per attempt (method, URL, status, duration, retry decision); secrets are the receiver's to redact. */
+  debug?: (line: string) => void;
   /** Extra attempts for idempotent calls (default 3). */
   retries?: number;
   /** First backoff step (default 250 ms), doubled each attempt, capped at maxDelayMs (default 4 s). */
@@ -94,34 +100,56 @@ export class HttpTransport {
   async request<T>(call: HttpCall): Promise<HttpResult<T>> {
     const idempotent = call.idempotent ?? call.method === 'GET';
     const attempts = 1 + (idempotent ? (this.options.retries ?? 3) : 0);
+    const deadlineMs = this.options.deadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
-      let response: AxiosResponse;
+      const sent = Date.now();
+      const log = (result: string, next?: { retryInMs: number } | { stop: string }) =>
+        this.options.debug?.(attemptLine({ peer: 'control plane', method: call.method, url: this.urlOf(call), result, ms: Date.now() - sent, attempt, attempts, next }));
+      let failed: { result: string; failure: FacetsError; retryable: boolean; wait: number | null };
       try {
-        response = await this.http.request({
+        const response = await this.http.request({
           method: call.method,
           url: call.path,
-          params: call.query ? Object.fromEntries(Object.entries(call.query).filter(([, v]) => v !== undefined)) : undefined,
+          params: this.queryOf(call),
           data: call.body,
           // axios labels an empty POST as a form; an empty body has no content type.
           headers: call.body === undefined ? { 'content-type': false } : undefined,
+          // The per-attempt timeout only counts silence; this bounds the whole request.
+          signal: AbortSignal.timeout(Math.max(1, deadlineMs - (sent - started))),
         });
-      } catch (e) {
-        const code = (e as { code?: string }).code ?? '';
-        if (attempt < attempts && RETRYABLE_CODES.has(code)) {
-          await sleep(this.backoff(attempt));
-          continue;
+        if (response.status < 400) {
+          log(statusOf(response));
+          return { status: response.status, data: response.data as T, headers: response.headers as Record<string, string> };
         }
-        throw this.networkError(call, e as Error & { code?: string });
+        const wait = retryAfterMs(response.headers['retry-after'] as string | undefined);
+        const retryable = RETRYABLE_STATUS.has(response.status) && (wait === null || wait <= (this.options.maxRetryAfterMs ?? 30_000));
+        failed = { result: statusOf(response), failure: this.statusError(call, response), retryable, wait };
+      } catch (e) {
+        if (axios.isCancel(e)) {
+          log('no complete answer', { stop: `the request deadline of ${formatDuration(deadlineMs)} passed` });
+          throw this.deadlineError(call, deadlineMs, Date.now() - started, attempt);
+        }
+        const code = (e as { code?: string }).code ?? '';
+        failed = { result: code || (e as Error).message, failure: this.networkError(call, e as Error & { code?: string }), retryable: RETRYABLE_CODES.has(code), wait: null };
       }
-      if (response.status < 400) return { status: response.status, data: response.data as T, headers: response.headers as Record<string, string> };
-      const wait = retryAfterMs(response.headers['retry-after'] as string | undefined);
-      const waitable = wait === null || wait <= (this.options.maxRetryAfterMs ?? 30_000);
-      if (attempt < attempts && RETRYABLE_STATUS.has(response.status) && waitable) {
-        await sleep(wait ?? this.backoff(attempt));
-        continue;
-      }
-      throw this.statusError(call, response);
+      const { result, failure, retryable, wait } = failed;
+      const waitMs = wait ?? this.backoff(attempt);
+      const stop = stopReason({ attempt, attempts, waitMs, remainingMs: deadlineMs - (Date.now() - started), idempotent });
+      log(result, retryable ? (stop ? { stop } : { retryInMs: waitMs }) : undefined);
+      if (!retryable || stop) throw failure;
+      await sleep(waitMs);
     }
+  }
+
+  private queryOf(call: HttpCall): Record<string, string | number> | undefined {
+    return call.query ? (Object.fromEntries(Object.entries(call.query).filter(([, v]) => v !== undefined)) as Record<string, string | number>) : undefined;
+  }
+
+  /** The URL as sent, query included, for --debug. */
+  private urlOf(call: HttpCall): string {
+    const query = new URLSearchParams(Object.entries(this.queryOf(call) ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    return `${this.baseUrl}${call.path}${query ? `?${query}` : ''}`;
   }
 
   /** Exponential backoff with jitter: a random wait between half and all of the step. */
@@ -146,12 +174,33 @@ export class HttpTransport {
     return new FacetsError('UNREACHABLE', `cannot talk to the control plane at ${this.baseUrl}: ${e.message}`, hint, details);
   }
 
+  private deadlineError(call: HttpCall, deadlineMs: number, waitedMs: number, attempts: number): FacetsError {
+    const tries = attempts > 1 ? ` over ${attempts} attempts` : '';
+    return new FacetsError(
+      'UNREACHABLE',
+      `the control plane at ${this.host} did not finish ${call.method} ${call.path} within the ${formatDuration(deadlineMs)} request deadline (waited ${formatDuration(waitedMs)}${tries})`,
+      'check that it is up and answering normally; if it is only slow, allow more with --timeout SECONDS (or FACETS_HTTP_TIMEOUT)',
+      { url: this.baseUrl, path: call.path, code: 'DEADLINE', deadlineMs, waitedMs },
+    );
+  }
+
+  private get host(): string {
+    return new URL(this.baseUrl).host;
+  }
+
   private statusError(call: HttpCall, response: AxiosResponse): FacetsError {
     const body = (response.data && typeof response.data === 'object' ? response.data : {}) as { code?: unknown; message?: unknown; hint?: unknown };
     const kind = kindFor(response.status, body.code);
     const details = { status: response.status, code: body.code, url: this.baseUrl, path: call.path };
-    const message = typeof body.message === 'string' && body.message ? body.message : `${this.where(call)} failed with HTTP ${response.status}`;
-    if (kind === 'AUTH') {
+    const said = typeof body.message === 'string' && body.message ? body.message : textOf(response.data);
+    if (response.status >= 500) {
+      // A 5xx text alone ("internal error", a proxy's page) does not say who failed: name the host and the status.
+      const message = `control plane ${this.host} answered ${statusOf(response)} to ${call.method} ${call.path}${said ? `: ${said}` : ''}`;
+      return new FacetsError(kind, message, typeof body.hint === 'string' ? body.hint : 'retry later; if it persists, check the control plane\'s log', details);
+    }
+    const message = said || `${this.where(call)} failed with HTTP ${response.status}`;
+    // A 401 whose body says AUTH is the control plane's own answer (e.g. registry credentials it lacks), not a refused login.
+    if (kind === 'AUTH' && body.code !== 'AUTH') {
       const who = this.options.username ? ` for user "${this.options.username}"` : ' (no credentials given)';
       return new FacetsError('AUTH', `the control plane at ${this.baseUrl} refused the credentials${who}: ${message}`, LOGIN_HINT, details);
     }
@@ -162,4 +211,15 @@ export class HttpTransport {
     const hint = typeof body.hint === 'string' ? body.hint : undefined;
     return new FacetsError(kind, message, hint, details);
   }
+}
+
+function statusOf(response: AxiosResponse): string {
+  return statusLine(response.status, response.statusText || STATUS_CODES[response.status]);
+}
+
+/** A non-JSON error body (a proxy's HTML page, plain text) as one short line; '' when there is none. */
+function textOf(data: unknown): string {
+  if (typeof data !== 'string') return '';
+  const text = data.slice(0, 4000).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -4,6 +4,8 @@ import type { PushCredentials, RegistryBrowser } from '../controlplane/types';
 
 export interface RegistryBrowserOptions {
   timeoutMs?: number;
+  deadlineMs?: number;
+  debug?: (line: string) => void;
   /** CA bundle for registries with a private CA. */
   caFile?: string;
 }
@@ -18,6 +20,8 @@ export function createRegistryBrowser(options: RegistryBrowserOptions = {}): Reg
       insecure: registry.insecure,
       caFile: options.caFile,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
+      debug: options.debug,
       auth: credentials ? { username: credentials.username, password: credentials.password } : undefined,
     });
   };

@@ -19,6 +19,8 @@ export interface GlobalOptions {
   blueprint?: string;
   yes: boolean;
   debug: boolean;
+  /** --timeout / FACETS_HTTP_TIMEOUT in ms: the most one HTTP request may take; undefined = the default. */
+  timeoutMs?: number;
 }
 
 export type ControlPlaneTarget =
@@ -46,7 +48,14 @@ export interface RegistryImageReader extends RegistryReader {
   imageConfigDigest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; size: number; configDigest: string | null }>;
 }
 
-export interface RegistryClientOptions {
+/** What every HTTP client gets from the invocation: the request deadline and the --debug sink. */
+export interface RequestOptions {
+  deadlineMs?: number;
+  timeoutMs?: number;
+  debug?: (line: string) => void;
+}
+
+export interface RegistryClientOptions extends RequestOptions {
   host: string;
   insecure?: boolean;
   caFile?: string;
@@ -69,6 +78,7 @@ export interface Factory {
   controlPlaneTarget(): ControlPlaneTarget;
   controlPlane(): Promise<ControlPlane>;
   registryClient(registry: ContainerRegistry, auth?: RegistryAuth): RegistryImageReader;
+  requestOptions(): RequestOptions;
   prompter: Prompter;
   now(): Date;
   debug(message: string): void;
@@ -131,8 +141,8 @@ export function createFactory(init: FactoryInit): Factory {
       factory.debug(`control plane: ${JSON.stringify(target)}`);
       opened = await loadCreateControlPlane()(
         target.kind === 'remote'
-          ? { controlPlaneUrl: target.url, username: target.username, token: target.token, cwd: factory.cwd, env }
-          : { blueprint: target.blueprint, cwd: factory.cwd, env },
+          ? { controlPlaneUrl: target.url, username: target.username, token: target.token, cwd: factory.cwd, env, ...factory.requestOptions() }
+          : { blueprint: target.blueprint, cwd: factory.cwd, env, ...factory.requestOptions() },
       );
       return opened.client;
     },
@@ -141,7 +151,13 @@ export function createFactory(init: FactoryInit): Factory {
       if (auth?.password) secrets.add(auth.password);
       if (auth?.identityToken) secrets.add(auth.identityToken);
       const { RegistryClient } = require('../registry/client') as { RegistryClient: new (o: RegistryClientOptions) => RegistryImageReader };
-      return new RegistryClient({ host: registry.uri.split('/')[0], insecure: registry.insecure, auth });
+      return new RegistryClient({ host: registry.uri.split('/')[0], insecure: registry.insecure, auth, ...factory.requestOptions() });
+    },
+
+    requestOptions() {
+      // An explicit limit also bounds silence: whoever allows a slow server five minutes means it.
+      const limit = factory.globals.timeoutMs;
+      return { deadlineMs: limit, timeoutMs: limit, debug: factory.globals.debug ? (line: string) => factory.debug(line) : undefined };
     },
 
     debug(message) {

@@ -16,6 +16,16 @@ export function parseInteger(flag: string, min = 0): (value: string) => number {
   };
 }
 
+/** --timeout SECONDS, else FACETS_HTTP_TIMEOUT, in ms; undefined when neither is given. */
+export function requestTimeoutMs(flag: string | undefined, env: string | undefined): number | undefined {
+  const [source, value] = flag !== undefined ? ['--timeout', flag] : ['FACETS_HTTP_TIMEOUT', env];
+  if (value === undefined || (source !== '--timeout' && value === '')) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || Number(value) <= 0 || Number(value) > 86_400) {
+    throw usage(`${source} must be a number of seconds greater than 0 and at most 86400 (got "${value}")`, 'e.g. --timeout 120 (or FACETS_HTTP_TIMEOUT=120)');
+  }
+  return Math.round(Number(value) * 1000);
+}
+
 /** `k=v` pairs; keys are what routing rules look at, so they must not be empty. */
 export function parseKeyValues(flag: string, pairs: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,6 +1,7 @@
 // The commander program: global options and every command, each defined in src/cli/commands/<name>.ts.
 import { Command, Option } from 'commander';
 import type { Factory } from './factory';
+import { requestTimeoutMs } from './inputs';
 
 /** A command module: `define(parent, f)` adds its commander command under `parent`. */
 export interface CommandModule {
@@ -47,7 +48,7 @@ const GROUPS: Array<[name: string, description: string, members: Array<[string, 
 ];
 
 /** Global options that take a value: the word after them is not a command. */
-const GLOBAL_VALUE_OPTIONS = new Set(['--profile', '--control-plane', '--project', '--blueprint']);
+const GLOBAL_VALUE_OPTIONS = new Set(['--profile', '--control-plane', '--project', '--blueprint', '--timeout']);
 
 /** Commands that describe the whole program (the completion scripts list every command). */
 const WHOLE_PROGRAM = new Set(['completion']);
@@ -87,7 +88,8 @@ export function buildProgram(f: Factory, version: string, argv?: string[]): Comm
     .option('--project <name>', 'project (blueprint) name; default: the only one')
     .option('--blueprint <file>', 'blueprint file for the embedded control plane (default: facets.yaml upward from cwd)')
     .option('-y, --yes', 'answer yes to confirmations (needed for destructive steps in scripts)')
-    .option('--debug', 'print debug details and stack traces on stderr (secrets redacted)')
+    .option('--timeout <seconds>', 'most seconds one HTTP request may take, retries included (default 60)')
+    .option('--debug', 'print debug details, HTTP requests and stack traces on stderr (secrets redacted)')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -120,6 +122,7 @@ FACETS_CONTROL_PLANE_URL or a logged-in profile points at a remote one.`,
       blueprint: o.blueprint as string | undefined,
       yes: Boolean(o.yes),
       debug: Boolean(o.debug),
+      timeoutMs: requestTimeoutMs(o.timeout as string | undefined, f.env.FACETS_HTTP_TIMEOUT),
     };
     f.io.setMode({ json: f.globals.json, quiet: f.globals.quiet, noColor: !f.globals.color });
   });

@@ -21,8 +21,9 @@ function credentialsFor(ctx: ServiceContext, project: string, registry: Containe
   const password = ctx.env[passwordVar];
   const missing = [username ? null : userVar, password ? null : passwordVar].filter((v): v is string => v !== null);
   if (missing.length > 0) {
+    // Missing credentials are an AUTH failure (exit 3), whichever control plane lacks them.
     throw new FacetsError(
-      'USAGE',
+      'AUTH',
       `credentials of container registry "${registry.name}" come from ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not set where the control plane runs`,
       `export ${missing.join(' and ')} for the control plane (facetsctl, or \`facetsctl serve\`), or use credentials: {dockerConfig: true} in the blueprint`,
       { registry: registry.name, missing },

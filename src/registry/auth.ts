@@ -88,6 +88,7 @@ export class Authenticator {
         response = await this.transport.send({ method: 'GET', url: url.toString(), headers: basic ? { authorization: basic } : {} });
       }
     } catch (error) {
+      if ((error as { details?: { reason?: string } }).details?.reason === 'TIMEOUT') throw error;
       const cause = (error as { details?: { code?: string } }).details?.code;
       throw networkFailure(`${host} (token server ${url.host})`, { code: cause, message: (error as Error).message }, this.transport.timeoutMs);
     }

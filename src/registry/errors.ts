@@ -1,7 +1,8 @@
 // Registry failures as FacetsError('REGISTRY'), each saying what went wrong with which registry and what to do.
 import { FacetsError } from '../core/errors';
+import { formatDuration } from '../core/request-log';
 
-export type RegistryFailure = 'UNAUTHORIZED' | 'DENIED' | 'MANIFEST_UNKNOWN' | 'NAME_UNKNOWN' | 'UNREACHABLE' | 'TLS' | 'UNAVAILABLE' | 'UNEXPECTED';
+export type RegistryFailure = 'UNAUTHORIZED' | 'DENIED' | 'MANIFEST_UNKNOWN' | 'NAME_UNKNOWN' | 'UNREACHABLE' | 'TIMEOUT' | 'TLS' | 'UNAVAILABLE' | 'UNEXPECTED';
 
 function registryError(reason: RegistryFailure, message: string, hint: string, details: Record<string, unknown>): FacetsError {
   return new FacetsError('REGISTRY', message, hint, { reason, ...details });
@@ -60,6 +61,17 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'EPROTO',
 ]);
+
+/** A request (retries included) that did not finish in time, however slowly the registry kept sending. */
+export function deadlinePassed(host: string, operation: string, deadlineMs: number, waitedMs: number, attempts: number): FacetsError {
+  const tries = attempts > 1 ? ` over ${attempts} attempts` : '';
+  return registryError(
+    'TIMEOUT',
+    `registry ${host} did not finish ${operation} within the ${formatDuration(deadlineMs)} request deadline (waited ${formatDuration(waitedMs)}${tries})`,
+    'check that the registry is up and answering normally; if it is only slow, allow more with --timeout SECONDS (or FACETS_HTTP_TIMEOUT)',
+    { host, operation, deadlineMs, waitedMs },
+  );
+}
 
 /** Errors without an HTTP answer: refused, reset, timeout, untrusted certificate. */
 export function networkFailure(host: string, error: { code?: string; message?: string }, timeoutMs: number): FacetsError {

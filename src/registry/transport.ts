@@ -5,14 +5,20 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import { FacetsError, usage } from '../core/errors';
-import { networkFailure } from './errors';
+import { attemptLine, DEFAULT_REQUEST_DEADLINE_MS, formatDuration, statusLine, stopReason, type AttemptOutcome } from '../core/request-log';
+import { deadlinePassed, networkFailure } from './errors';
 import { apiHost, isLoopbackHost } from './host';
 
 export interface TransportOptions {
   host: string;
   insecure?: boolean;
   caFile?: string;
+  /** Silence allowed within one attempt (default 30 s). */
   timeoutMs?: number;
+  /** Total time of one metadata request, retries and their waits included (default 60 s). */
+  deadlineMs?: number;
+  /** Receives one line per attempt (method, URL, status, duration, retry decision); secrets are the receiver's to redact. */
+  debug?: (line: string) => void;
   /** Extra attempts for 408/429/5xx and dropped connections; default 3. */
   retries?: number;
   /** First backoff step; doubles each attempt, with jitter. Default 250 ms. */
@@ -67,6 +73,7 @@ export class Transport {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   readonly timeoutMs: number;
+  readonly deadlineMs: number;
   private baseUrl: Promise<string> | undefined;
   /** The GET /v2/ answer picking the origin got on the way (200 or 401: a challenge), handed once to the client. */
   private pingAnswer: RegistryResponse | undefined;
@@ -74,6 +81,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {
     this.host = options.host;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS;
     this.retries = options.retries ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 250;
     const loopback = isLoopbackHost(options.host);
@@ -109,13 +117,29 @@ export class Transport {
     const secure = `https://${apiHost(host)}`;
     if (caFile || !isLoopbackHost(host)) return secure;
     const timeout = Math.min(this.timeoutMs, 5000);
+    const started = Date.now();
+    // One deadline for the whole choice: a port that trickles bytes must not hold it.
+    const signal = AbortSignal.timeout(this.deadlineMs);
+    const probe = (url: string) => {
+      const sent = Date.now();
+      const log = (result: string) => this.options.debug?.(attemptLine({ peer: 'registry', method: 'GET', url, result, ms: Date.now() - sent, attempt: 1, attempts: 1 }));
+      return this.http.request<ArrayBuffer>({ method: 'GET', url, timeout, signal }).then(
+        (r) => (log(statusLine(r.status, r.statusText)), r),
+        (error: { code?: string }) => {
+          log(axios.isCancel(error) ? 'no complete answer' : String(error.code));
+          throw axios.isCancel(error) ? deadlinePassed(host, 'GET /v2/', this.deadlineMs, Date.now() - started, 1) : error;
+        },
+      );
+    };
     const plain = `http://${host}`;
     // Plain HTTP is asked first: a port that answers it as a registry does not speak TLS, and that answer is the first
     // GET /v2/. Anything else (an HTTPS port's 400, a reset, no answer within PLAIN_FIRST_MS) and TLS decides, as before.
-    const plainAnswer = this.http.request<ArrayBuffer>({ method: 'GET', url: `${plain}/v2/`, timeout }).then(
-      (r) => r,
-      () => undefined,
-    );
+    const plainAnswer = probe(`${plain}/v2/`).catch((error: unknown) => {
+      if (error instanceof FacetsError) throw error;
+      return undefined;
+    });
+    // Marked handled: when TLS decides first, a late deadline on the plain probe must not be an unhandled rejection.
+    plainAnswer.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const early = await Promise.race([plainAnswer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PLAIN_FIRST_MS)))]);
     clearTimeout(timer);
@@ -124,9 +148,10 @@ export class Transport {
       return plain;
     }
     try {
-      this.keepPingAnswer(await this.http.request<ArrayBuffer>({ method: 'GET', url: `${secure}/v2/`, timeout }), `${secure}/v2/`);
+      this.keepPingAnswer(await probe(`${secure}/v2/`), `${secure}/v2/`);
       return secure;
     } catch (error) {
+      if (error instanceof FacetsError) throw error;
       if (!NOT_TLS_CODES.has(String((error as { code?: string }).code))) throw networkFailure(host, error as { code?: string }, this.timeoutMs);
       const answer = await plainAnswer;
       if (answer) this.keepPingAnswer(answer, `${plain}/v2/`);
@@ -147,30 +172,53 @@ export class Transport {
     return kept ?? this.send({ method: 'GET', url: '/v2/' });
   }
 
-  /** One request, retried on 408/429/5xx and dropped connections with backoff, honouring Retry-After. */
+  /** One request, retried on 408/429/5xx and dropped connections with backoff, honouring Retry-After, within the deadline. */
   async send(request: RegistryRequest, options: { retry: boolean } = { retry: true }): Promise<RegistryResponse> {
+    const started = Date.now();
+    const operation = `${request.method} ${request.url.split('?')[0]}`;
     const url = /^https?:\/\//.test(request.url) ? request.url : `${await this.origin()}${request.url}`;
     const maxAttempts = options.retry ? this.retries + 1 : 1;
     for (let attempt = 1; ; attempt++) {
-      let response: AxiosResponse<ArrayBuffer> | undefined;
+      const sent = Date.now();
+      const log = (result: string, next?: AttemptOutcome['next']) =>
+        this.options.debug?.(attemptLine({ peer: 'registry', method: request.method, url, result, ms: Date.now() - sent, attempt, attempts: maxAttempts, next }));
+      let failed: { result: string; retryable: boolean; wait?: number; answer?: RegistryResponse; failure?: FacetsError };
       try {
-        response = await this.http.request<ArrayBuffer>({ method: request.method, url, headers: request.headers, data: request.data });
+        const response = await this.http.request<ArrayBuffer>({
+          method: request.method,
+          url,
+          headers: request.headers,
+          data: request.data,
+          // The per-attempt timeout only counts silence; this bounds the whole request.
+          signal: AbortSignal.timeout(Math.max(1, this.deadlineMs - (sent - started))),
+        });
+        const headers = response.headers as Record<string, string | string[] | undefined>;
+        const answer = { status: response.status, headers, body: Buffer.from(response.data ?? []), attempts: attempt, url };
+        const result = statusLine(response.status, response.statusText);
+        if (!RETRY_STATUSES.has(response.status)) {
+          log(result);
+          return answer;
+        }
+        const hinted = retryAfterMs(headers['retry-after']);
+        failed = { result, retryable: true, wait: hinted !== undefined ? Math.min(hinted, MAX_RETRY_AFTER_MS) : undefined, answer };
       } catch (error) {
-        const code = String((error as { code?: string }).code);
-        if (attempt < maxAttempts && RETRY_CODES.has(code)) {
-          await sleep(backoffMs(attempt - 1, this.retryDelayMs));
-          continue;
+        if (axios.isCancel(error)) {
+          log('no complete answer', { stop: `the request deadline of ${formatDuration(this.deadlineMs)} passed` });
+          throw deadlinePassed(this.host, operation, this.deadlineMs, Date.now() - started, attempt);
         }
         if (error instanceof FacetsError) throw error;
-        throw networkFailure(this.host, error as { code?: string }, this.timeoutMs);
+        const code = String((error as { code?: string }).code);
+        failed = { result: code, retryable: RETRY_CODES.has(code), failure: networkFailure(this.host, error as { code?: string }, this.timeoutMs) };
       }
-      const headers = response.headers as Record<string, string | string[] | undefined>;
-      if (attempt < maxAttempts && RETRY_STATUSES.has(response.status)) {
-        const hinted = retryAfterMs(headers['retry-after']);
-        await sleep(hinted !== undefined ? Math.min(hinted, MAX_RETRY_AFTER_MS) : backoffMs(attempt - 1, this.retryDelayMs));
-        continue;
+      const waitMs = failed.wait ?? backoffMs(attempt - 1, this.retryDelayMs);
+      const stop = stopReason({ attempt, attempts: maxAttempts, waitMs, remainingMs: this.deadlineMs - (Date.now() - started), idempotent: options.retry });
+      log(failed.result, failed.retryable ? (stop ? { stop } : { retryInMs: waitMs }) : undefined);
+      if (!failed.retryable || stop) {
+        // Out of attempts on a 5xx/429: the caller turns the answer into its own error, naming the attempts.
+        if (failed.answer) return failed.answer;
+        throw failed.failure;
       }
-      return { status: response.status, headers, body: Buffer.from(response.data ?? []), attempts: attempt, url };
+      await sleep(waitMs);
     }
   }
 }

@@ -198,7 +198,7 @@ describe('bad input: a clear message, the documented exit code, an error documen
     ['tag not in the registry', () => [`${open.host}/${present}:9.9.9`, '-s', 'checkout', '--git-ref', 'main'], {}, EXIT_CODES.REGISTRY, /is not in registry open; push it first \(facetsctl push\) or check the tag/],
     ['repository not in the registry', () => [`${open.host}/shop/nothing-here:1`, '-s', 'checkout', '--git-ref', 'main'], {}, EXIT_CODES.REGISTRY, /push it first \(facetsctl push\) or check the tag/],
     ['wrong registry credentials', () => [`${basic.host}/${present}:1.0.0`, '-s', 'checkout', '--git-ref', 'main'], { BASIC_PASS: 'wrong' }, EXIT_CODES.REGISTRY, /refused the credentials \(unauthorized\)/],
-    ['registry credentials variable not set', () => [`${basic.host}/${present}:1.0.0`, '-s', 'checkout', '--git-ref', 'main'], { BASIC_PASS: '' }, EXIT_CODES.USAGE, /come from BASIC_PASS, which is not set/],
+    ['registry credentials variable not set', () => [`${basic.host}/${present}:1.0.0`, '-s', 'checkout', '--git-ref', 'main'], { BASIC_PASS: '' }, EXIT_CODES.AUTH, /come from BASIC_PASS, which is not set/],
     ['registry down', () => [`127.0.0.1:${downPort}/${present}:1.0.0`, '-s', 'checkout', '--git-ref', 'main'], {}, EXIT_CODES.REGISTRY, /connection refused/],
     ['uppercase in the repository', () => [`${open.host}/Shop/Checkout:1`, '-s', 'checkout', '--git-ref', 'main'], {}, EXIT_CODES.USAGE, /must be lowercase|lowercase/],
     ['a scheme in the reference', () => [`http://${open.host}/shop/a:1`, '-s', 'checkout', '--git-ref', 'main'], {}, EXIT_CODES.USAGE, /must not include a scheme/],

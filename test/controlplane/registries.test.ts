@@ -27,10 +27,10 @@ describe('push credentials are resolved from references at call time, never stor
     expect(await service.getPushCredentials('shop', 'facets-config-auto', 'checkout')).toBeNull();
   });
 
-  test('unset variables are a USAGE error naming them (not their values)', async () => {
+  test('unset variables are an AUTH error naming them (not their values)', async () => {
     const { service } = await openFixture(undefined, { env: { LOCAL_USER: 'pusher' } });
     await expect(service.getPushCredentials('shop', 'local', 'checkout')).rejects.toMatchObject({
-      kind: 'USAGE',
+      kind: 'AUTH',
       message: 'credentials of container registry "local" come from LOCAL_PASSWORD, which is not set where the control plane runs',
     });
   });

@@ -24,6 +24,11 @@ export interface Fault {
   body?: string;
   /** Forward, then reset the connection after this many bytes of the response (0: before any byte). */
   dropAfterBytes?: number;
+  /**
+   * Forward, then hand the response on one byte every `everyMs`: never silent, never done. The head goes at once
+   * (a slow body), or byte by byte too with `head: true` (a HEAD answer has nothing else).
+   */
+  trickle?: { everyMs: number; head?: boolean };
 }
 
 export interface ProxyTarget {
@@ -93,6 +98,22 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
     upstream.end(body);
   };
 
+  const trickle = async (socket: Socket, upstream: http.IncomingMessage, { everyMs, head }: { everyMs: number; head?: boolean }) => {
+    let pending = head ? rawHead(upstream) : Buffer.alloc(0);
+    if (!head) socket.write(rawHead(upstream));
+    let ended = false;
+    upstream.on('data', (chunk: Buffer) => (pending = Buffer.concat([pending, chunk])));
+    upstream.on('end', () => (ended = true));
+    while (!closed && !socket.destroyed) {
+      if (pending.length === 0 && ended) return socket.end();
+      if (pending.length > 0) {
+        socket.write(pending.subarray(0, 1));
+        pending = pending.subarray(1);
+      }
+      await sleep(everyMs);
+    }
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => {
     const index = plan.findIndex((fault, i) => remaining[i] > 0 && matches(fault, req));
     const fault = index >= 0 ? plan[index] : undefined;
@@ -123,6 +144,11 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
             req.socket.write(part);
           });
           upstream.on('end', () => reset(req.socket));
+          return;
+        }
+        if (fault?.trickle) {
+          record.outcome = upstream.statusCode ?? 0;
+          void trickle(req.socket, upstream, fault.trickle);
           return;
         }
         record.outcome = upstream.statusCode ?? 0;

@@ -32,7 +32,7 @@ export async function run(opts: LoginOptions, f: Factory): Promise<LoginResult> 
   }
 
   f.io.startProgress(`Checking credentials with ${url}`);
-  const opened = await loadCreateControlPlane()({ controlPlaneUrl: url, username, token, cwd: f.cwd, env });
+  const opened = await loadCreateControlPlane()({ controlPlaneUrl: url, username, token, cwd: f.cwd, env, ...f.requestOptions() });
   let me;
   try {
     me = await opened.client.whoami();

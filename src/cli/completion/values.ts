@@ -56,7 +56,7 @@ function remoteSource(f: Factory, url: string, username: string | undefined, tok
   return {
     key: `remote ${url} ${username ?? ''} ${f.globals.project ?? ''}`,
     read: async () => {
-      const handle = await loadCreateControlPlane()({ controlPlaneUrl: url, username, token, cwd: f.cwd, env: f.env, timeoutMs: REMOTE_TIMEOUT_MS, retries: 0 });
+      const handle = await loadCreateControlPlane()({ controlPlaneUrl: url, username, token, cwd: f.cwd, env: f.env, timeoutMs: REMOTE_TIMEOUT_MS, deadlineMs: REMOTE_TIMEOUT_MS, retries: 0 });
       try {
         const cp = handle.client;
         let project = f.globals.project;
