@@ -166,6 +166,7 @@ complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l ci-strategy -x -a
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l branch-rule -x -d 'SIMPLE rule, e.g. main=dev or release/*=staging (repeatable, in priority order)'
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l rule -x -d 'ADVANCED rule "KEY OP VALUE => TARGET [priority N]" (repeatable)'
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l promotion -x -d 'promotion hierarchy, lowest first, e.g. dev,staging,production'
+complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l no-promotion -d 'remove the promotion workflow (promote then has no next level)'
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l tag-pattern -x -d 'image version policy: every registered tag must match ("" removes it)'
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l deny-tag -x -d 'image version policy: refuse this tag, e.g. latest (repeatable)'
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l promoted-only -x -a '(__facetsctl_live targets)' -d 'image version policy: this target takes only promoted artifacts (repeatable)'
