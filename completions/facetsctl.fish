@@ -146,7 +146,7 @@ complete -c facetsctl -n "__facetsctl_using 'resolve'" -l all -d 'every environm
 complete -c facetsctl -n "__facetsctl_using 'promote'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource)'
 complete -c facetsctl -n "__facetsctl_using 'promote'" -l from -x -a '(__facetsctl_live targets)' -d 'environment or release stream whose newest artifact is promoted'
 complete -c facetsctl -n "__facetsctl_using 'promote'" -l to -x -a '(__facetsctl_live targets)' -d 'target (default: the next level after --from)'
-complete -c facetsctl -n "__facetsctl_using 'promote'" -l artifact -x -d 'promote this artifact instead of the newest of --from'
+complete -c facetsctl -n "__facetsctl_using 'promote'" -l artifact -x -d 'promote this artifact (an id from artifacts list) instead of the newest of --...'
 complete -c facetsctl -n "__facetsctl_using 'history'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource)'
 complete -c facetsctl -n "__facetsctl_using 'history'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'only events of this environment'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l kind -x -a 'REGISTERED PROMOTED ATTACHED DETACHED CONFIG_CHANGED CONFIG_RESET STRATEGY_CHANGED' -d 'only these kinds (repeatable or comma-separated): REGISTERED, PROMOTED, ATTAC...'

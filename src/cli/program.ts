@@ -89,6 +89,8 @@ export function buildProgram(f: Factory, version: string, argv?: string[]): Comm
     .option('-y, --yes', 'answer yes to confirmations (needed for destructive steps in scripts)')
     .option('--debug', 'print debug details and stack traces on stderr (secrets redacted)')
     .showHelpAfterError(false)
+    // Commander suggests any word within three edits ("bogus" -> logout); main.ts suggests near misses only.
+    .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void f.io.out.write(s),
