@@ -31,7 +31,7 @@ _facetsctl_options() {
     'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'ci configure') echo '-s --service --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file --reset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'ci configure') echo '-s --service --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --no-promotion --tag-pattern --deny-tag --promoted-only -f --from-file --reset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci show') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci reset') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'artifacts') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;

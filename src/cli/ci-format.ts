@@ -24,7 +24,7 @@ export function configFlags(config: Partial<CiConfig>): string[] {
     if (simple) flags.push('--branch-rule', `${branchPattern(rule)}=${rule.routeTo}`);
     else flags.push('--rule', formatRule(rule));
   }
-  if (config.promotionHierarchy && config.promotionHierarchy.length > 0) flags.push('--promotion', config.promotionHierarchy.join(','));
+  if (config.promotionHierarchy) flags.push(...(config.promotionHierarchy.length > 0 ? ['--promotion', config.promotionHierarchy.join(',')] : ['--no-promotion']));
   const policy = config.policy ?? {};
   if (policy.tagPattern) flags.push('--tag-pattern', policy.tagPattern);
   for (const tag of policy.deniedTags ?? []) flags.push('--deny-tag', tag);

@@ -110,7 +110,7 @@ export function createFactory(init: FactoryInit): Factory {
     cwd: init.cwd,
     homedir,
     globals: { ...DEFAULT_GLOBALS },
-    prompter: init.prompter ?? inquirerPrompter,
+    prompter: init.prompter ?? inquirerPrompter(() => init.io.colorEnabled()),
     now: init.now ?? (() => new Date()),
 
     profileName: () => factory.globals.profile ?? env.FACETS_PROFILE ?? 'default',

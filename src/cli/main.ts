@@ -5,6 +5,8 @@ import { reportError } from './exit';
 import { createFactory, type Factory, type FactoryInit } from './factory';
 import { endQuietlyWhenOutputCloses, IOStreams } from './io';
 import { buildProgram } from './program';
+import { reachedCommand, suggestionFor } from './suggest';
+import type { Command } from 'commander';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
@@ -35,6 +37,7 @@ export async function run(argv: string[], init: FactoryInit): Promise<number> {
       if (code && SUCCESS_CODES.has(code)) return 0;
       if (code === 'commander.help') return 2;
       commandPath = commandPathFromArgv(program, argv);
+      (e as Error).message += suggestionFor(program, argv, e as Error & { code?: string });
     }
     const debug = f.globals.debug || argv.includes('--debug');
     return reportError(e, f.io, { debug, commandPath, secrets: secretsOf(f), env: f.env });
@@ -44,14 +47,8 @@ export async function run(argv: string[], init: FactoryInit): Promise<number> {
 }
 
 function commandPathFromArgv(program: ReturnType<typeof buildProgram>, argv: string[]): string {
-  const names = ['facetsctl'];
-  let current = program;
-  for (const arg of argv) {
-    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
-    if (!sub) continue;
-    names.push(sub.name());
-    current = sub;
-  }
+  const names: string[] = [];
+  for (let c: Command | null = reachedCommand(program, argv); c; c = c.parent) names.unshift(c.name());
   return names.join(' ');
 }
 

@@ -91,6 +91,8 @@ export function buildProgram(f: Factory, version: string, argv?: string[]): Comm
     .option('--timeout <seconds>', 'most seconds one HTTP request may take, retries included (default 60)')
     .option('--debug', 'print debug details, HTTP requests and stack traces on stderr (secrets redacted)')
     .showHelpAfterError(false)
+    // Commander suggests any word within three edits ("bogus" -> logout); main.ts suggests near misses only.
+    .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void f.io.out.write(s),

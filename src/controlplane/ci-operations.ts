@@ -1,6 +1,6 @@
 // CI integrations (ciName), image strategies, and project/service CI/CD configuration.
 import { formatArtifactTemplate } from '../core/artifact-template';
-import { mergeCiConfig, validateCiConfig } from '../core/ci-config';
+import { mergeCiConfig, sameCiConfig, validateCiConfig } from '../core/ci-config';
 import { registrationRefusal } from '../core/registration';
 import { generateCiName } from '../core/ci-name';
 import { FacetsError } from '../core/errors';
@@ -66,15 +66,17 @@ export async function configureCi(ctx: ServiceContext, request: ConfigureCiReque
     const current = await store.findCiConfig(project, service ?? null);
     const merged = mergeCiConfig(current, change);
     validateCiConfig(merged, layout);
-    await store.saveCiConfig(project, service ?? null, merged, now(ctx), ctx.identity.username);
-    await store.insertEvent(
-      newEvent(ctx, 'CONFIG_CHANGED', {
-        project,
-        resourceName: service ?? null,
-        summary: `CI/CD configuration of ${configLevel(service)} ${current ? 'changed' : 'created'} (${merged.registrationType}, ${merged.ciStrategy})${projectLevelNote(service)}`,
-        details: { previous: current, config: merged },
-      }),
-    );
+    if (!sameCiConfig(current, merged)) {
+      await store.saveCiConfig(project, service ?? null, merged, now(ctx), ctx.identity.username);
+      await store.insertEvent(
+        newEvent(ctx, 'CONFIG_CHANGED', {
+          project,
+          resourceName: service ?? null,
+          summary: `CI/CD configuration of ${configLevel(service)} ${current ? 'changed' : 'created'} (${merged.registrationType}, ${merged.ciStrategy})${projectLevelNote(service)}`,
+          details: { previous: current, config: merged },
+        }),
+      );
+    }
     if (service === undefined) return { project, mode: 'CUSTOM', config: merged };
     const integration = await switchStrategy(ctx, store, project, service, 'SERVICE_CI');
     return effectiveCiConfig(ctx, store, project, integration);

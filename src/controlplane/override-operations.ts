@@ -23,6 +23,9 @@ function refuseInternalRegistry(project: Project, named: string | undefined, uri
   }
 }
 
+const sameLabels = (a: Override['labels'], b: Override['labels']) =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
 export async function attachImage(ctx: ServiceContext, request: AttachRequest): Promise<Override> {
   const project = ctx.layouts.project(request.project);
   const resource = ctx.layouts.service(request.project, request.service);
@@ -42,6 +45,8 @@ export async function attachImage(ctx: ServiceContext, request: AttachRequest): 
   return ctx.store.transaction(async (store) => {
     await ensureIntegration(ctx, store, request.project, request.service);
     const state = await store.getOverrideState(request.project, request.service, request.environment);
+    // The same image with the same labels again: a new revision would change nothing that deploys.
+    if (state.override && state.override.image === uri.artifactUri && sameLabels(state.override.labels, labels)) return state.override;
     const override: Override = {
       project: request.project,
       resourceType: resource.resourceType,

@@ -49,6 +49,20 @@ export function mergeCiConfig(current: CiConfig | null, change: Partial<CiConfig
   };
 }
 
+/** The same settings: a configure that would store this again changes nothing (no save, no event). */
+export function sameCiConfig(a: CiConfig | null, b: CiConfig | null): boolean {
+  if (a === null || b === null) return a === b;
+  const canonical = (c: CiConfig) =>
+    JSON.stringify([
+      c.registrationType,
+      c.ciStrategy,
+      c.routingRules.map((r) => [r.metadataKey, r.operator, r.value, r.priority, r.routeTo]),
+      c.promotionHierarchy,
+      [c.policy.tagPattern ?? null, c.policy.deniedTags ?? [], c.policy.promotedOnly ?? []],
+    ]);
+  return canonical(a) === canonical(b);
+}
+
 export function registrationTargets(config: Pick<CiConfig, 'registrationType'>, project: Project): string[] {
   return config.registrationType === 'ENVIRONMENT'
     ? project.environments.map((e) => e.name)

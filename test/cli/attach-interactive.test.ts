@@ -87,7 +87,9 @@ describe('on a TTY, missing registry, repository and tag are chosen from lists f
     const r = await attachOnTerminal(ws, ['--service', 'checkout', '--environment', 'dev'], user);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    expect(find(user, 'Registry')?.choices).toEqual(['local']);
+    // The internal registry is not offered, which leaves one: taken without a question, and said.
+    expect(find(user, 'Registry')).toBeUndefined();
+    expect(r.stderr).toContain(`Registry: local (${infra().host}), the only one offered for manual attach`);
     expect(find(user, 'Repository')?.choices).toContain(repository);
     expect(find(user, 'Tag')?.choices).toEqual(['1.10.0', '1.9.0', '1.0.0', 'latest']);
     expect(r.stdout).toContain(`Attached ${infra().host}/${repository}:1.9.0@${digests['1.9.0']} to checkout in environment dev`);
@@ -132,7 +134,8 @@ describe('on a TTY, missing registry, repository and tag are chosen from lists f
       if (q.message === 'Tag') return '2.12.0';
       throw new Error(`unexpected question ${q.message}`);
     });
-    const r = await attachOnTerminal(ws, ['-s', 'checkout', '-e', 'production', '--registry', 'local', '--repository', many], user);
+    // --yes: production is a prod environment, whose question is not what this test is about.
+    const r = await attachOnTerminal(ws, ['--yes', '-s', 'checkout', '-e', 'production', '--registry', 'local', '--repository', many], user);
     expect(r.code).toBe(0);
     expect(user.asked.filter((q) => q.message.startsWith('Filter tags (18;'))).toHaveLength(2);
     expect(r.stderr).toContain('no tag matches "rc"');

@@ -82,7 +82,9 @@ describe.each(MODES)('facetsctl attach (%s control plane)', (mode) => {
       const r = await p.cli(['attach', image('4.0.0'), '-s', 'cart', '-e', 'production']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/revision\s+1\n/);
-      const again = ok(await p.cli(['--json', 'attach', image('4.0.0'), '-s', 'cart', '-e', 'production']));
+      // Another image: the same one again would change nothing (no revision, no event).
+      await p.upload('4.0.1');
+      const again = ok(await p.cli(['--json', 'attach', image('4.0.1'), '-s', 'cart', '-e', 'production']));
       expect(again.revision).toBe(2);
       expect(again.inEffect).toBeNull();
       const events = ok(await p.cli(['--json', 'history', '-s', 'cart', '-e', 'production'])).events;

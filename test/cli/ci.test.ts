@@ -210,3 +210,48 @@ describe('ci configure bad input: each a clear message, the documented exit code
     expect(fs.existsSync(path.join(ws.dir, 'facets.yaml'))).toBe(true);
   });
 });
+
+describe('the promotion hierarchy has at least one level; removing it is explicit (--no-promotion)', () => {
+  beforeEach(async () => {
+    expect((await configure('--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev', '--promotion', 'dev,staging,production')).code).toBe(0);
+  });
+  test.each([[''], [','], [' , ']])('--promotion %j is a usage error that says what to pass, and changes nothing', async (value) => {
+    const r = await configure('--promotion', value);
+    expect(r.code).toBe(EXIT_CODES.USAGE);
+    expect(r.json().error.message).toContain('--promotion needs at least one level');
+    expect(r.json().error.hint).toContain('--no-promotion');
+    expect((await ws.run(['--json', 'ci', 'show'])).json().ciConfig.config.promotionHierarchy).toEqual(['dev', 'staging', 'production']);
+  });
+  test('--no-promotion removes the promotion workflow, keeps the routing rules, and is the equivalent command', async () => {
+    const r = await configure('--no-promotion');
+    expect(r.code).toBe(0);
+    expect(r.json().ciConfig.config).toMatchObject({ promotionHierarchy: [], routingRules: [expect.objectContaining({ routeTo: 'dev' })] });
+    expect(r.json().command).toBe('facetsctl ci configure --no-promotion');
+  });
+});
+
+describe('a configure that changes nothing stores nothing and records no event', () => {
+  const configChanges = async (service?: string) => {
+    const events = (await ws.run(['--json', 'history', '-s', service ?? 'checkout', '--kind', 'CONFIG_CHANGED'])).json().events;
+    return events.filter((e: { resourceName: string | null }) => e.resourceName === (service ?? null)).length;
+  };
+  test('the same project-level settings twice: one CONFIG_CHANGED event; the second says changed: false', async () => {
+    const args = ['--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev', '--promotion', 'dev,staging', '--deny-tag', 'latest'];
+    expect((await configure(...args)).json().changed).toBe(true);
+    const again = await configure(...args);
+    expect(again.code).toBe(0);
+    expect(again.json().changed).toBe(false);
+    expect(await configChanges()).toBe(1);
+    const human = await ws.run(['ci', 'configure', ...args]);
+    expect(human.stderr).toContain('No change: the CI/CD configuration of project shop already is this.');
+    expect(await configChanges()).toBe(1);
+    expect((await configure('--promotion', 'dev,staging,production')).json().changed).toBe(true);
+    expect(await configChanges()).toBe(2);
+  });
+  test('the same service-level settings twice: one CONFIG_CHANGED event', async () => {
+    const args = ['--service', 'cart', '--strategy', 'service', '--registration-type', 'RELEASE_STREAM', '--branch-rule', 'main=QA'];
+    expect((await configure(...args)).json().changed).toBe(true);
+    expect((await configure(...args)).json().changed).toBe(false);
+    expect(await configChanges('cart')).toBe(1);
+  });
+});

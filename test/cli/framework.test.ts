@@ -109,3 +109,31 @@ describe('no blueprint and no remote control plane: NOT_FOUND with a hint, never
     expect(r.json().error).toMatchObject({ code: 'NOT_FOUND', hint: 'run `facetsctl login --profile nope`' });
   });
 });
+
+describe('"Did you mean …?" only for a near miss: a typo gets the command or option, a far-off word gets nothing', () => {
+  test.each<[string[], string | null]>([
+    [['regster'], 'register'],
+    [['histroy'], 'history'],
+    [['pus'], 'push'],
+    [['ci', 'confgure'], 'configure'],
+    [['--jsn', 'ci', 'show'], '--json'],
+    [['push', 'x', '--servce', 'checkout'], '--service'],
+    [['bogus'], null],
+    [['frobnicate'], null],
+    [['ci', 'xyz'], null],
+    [['push', 'x', '--zzz'], null],
+  ])('facetsctl %j', async (args, suggested) => {
+    const r = await ws.run(args);
+    expect(r.code).toBe(EXIT_CODES.USAGE);
+    if (suggested === null) expect(r.stderr).not.toContain('Did you mean');
+    else expect(r.stderr).toContain(`(Did you mean ${suggested}?)`);
+  });
+});
+
+describe('help examples use values of the form the control plane gives', () => {
+  test('promote --help names an artifact by an id shaped like a real one (art_ and 21 characters)', async () => {
+    const help = await ws.run(['promote', '--help']);
+    expect(help.stdout).toMatch(/\$ facetsctl promote [^\n]*--artifact art_[0-9a-z]{21} /);
+    expect(help.stdout).not.toMatch(/--artifact \d/);
+  });
+});

@@ -118,3 +118,32 @@ describe('color on a terminal only: not with --no-color, NO_COLOR, CI or --json'
     expect(r.raw).not.toContain(BOLD);
   });
 });
+
+describe('the wizard: answering no to the reset a new registration type needs cancels the whole command', () => {
+  test('exit 10, the configuration unchanged, no event', async () => {
+    expect((await ws.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev'])).code).toBe(0);
+    const r = await runOnTerminal(ws, ['ci', 'configure'], [
+      [/\? Configure/, ENTER],
+      [/\? Registration type/, `${DOWN}${ENTER}`],
+      [/\? Changing the registration type needs a reset[\s\S]*Reset\?/, `n${ENTER}`],
+    ]);
+    expect(r.code).toBe(EXIT_CODES.CANCELLED);
+    expect(r.screen).toContain('error: ci configure cancelled: the registration type stays ENVIRONMENT; nothing was changed');
+    expect((await ws.run(['--json', 'ci', 'show'])).json().ciConfig.config).toMatchObject({ registrationType: 'ENVIRONMENT', routingRules: [expect.objectContaining({ routeTo: 'dev' })] });
+    expect((await ws.run(['--json', 'history', '-s', 'checkout'])).json().total).toBe(1);
+  });
+  test('"none" as the promotion hierarchy removes the workflow, and the equivalent command says --no-promotion', async () => {
+    expect((await ws.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev', '--promotion', 'dev,staging'])).code).toBe(0);
+    const r = await runOnTerminal(ws, ['ci', 'configure'], [
+      [/\? Configure/, ENTER],
+      [/\? Registration type/, ENTER],
+      [/\? CI strategy/, ENTER],
+      [/\? Branch rules/, ENTER],
+      [/\? Promotion hierarchy[^\n]*\n?[^\n]*none: no promotion\) \(dev,staging\)/, `none${ENTER}`],
+      [/\? Tags to refuse/, ENTER],
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.screen).toContain('facetsctl ci configure --registration-type ENVIRONMENT --ci-strategy SIMPLE --branch-rule main=dev --no-promotion');
+    expect((await ws.run(['--json', 'ci', 'show'])).json().ciConfig.config.promotionHierarchy).toEqual([]);
+  });
+});

@@ -68,6 +68,14 @@ describe('every change records a sync event with a new revision', () => {
     expect([...times].sort().reverse()).toEqual(times);
   });
 
+  test('the same image with the same labels again is no change: the same revision, no event (any client of serve)', async () => {
+    const { service } = await openFixture(undefined, { clock: steppingClock() });
+    const first = await service.attachImage(attach());
+    expect(await service.attachImage(attach({ changeLog: 'again' }))).toEqual(first);
+    expect((await service.history('shop', 'web', { environment: 'staging' })).items).toHaveLength(1);
+    expect((await service.attachImage(attach({ tag: 'other-label' }))).revision).toBe(2);
+  });
+
   test('revisions count per environment and resource', async () => {
     const { service } = await openFixture();
     await service.attachImage(attach());

@@ -1,4 +1,4 @@
-import { defaultCiConfig, mergeCiConfig, validateCiConfig } from '../../src/core/ci-config';
+import { defaultCiConfig, mergeCiConfig, sameCiConfig, validateCiConfig } from '../../src/core/ci-config';
 import type { CiConfig, Criterion, Project } from '../../src/core/model';
 import { branchRule } from '../../src/core/routing';
 import { refusal } from './refusal';
@@ -118,4 +118,19 @@ describe('a config is validated against the project: rules, hierarchy, policy, S
     expect(e.kind).toBe('USAGE');
     expect(e.message).toContain(fragment);
   });
+});
+
+describe('sameCiConfig: a configure that stores the same settings again is no change', () => {
+  const base: CiConfig = { ...defaultCiConfig('ENVIRONMENT'), routingRules: [branchRule('main', 'dev', 0)], promotionHierarchy: ['dev', 'staging'], policy: { deniedTags: ['latest'] } };
+  test.each<[string, CiConfig | null, CiConfig | null, boolean]>([
+    ['identical', base, structuredClone(base), true],
+    ['keys in another order', base, { policy: { deniedTags: ['latest'] }, promotionHierarchy: ['dev', 'staging'], routingRules: [branchRule('main', 'dev', 0)], ciStrategy: 'SIMPLE', registrationType: 'ENVIRONMENT' }, true],
+    ['an absent policy list is an empty one', { ...base, policy: {} }, { ...base, policy: { deniedTags: [], promotedOnly: [] } }, true],
+    ['none before', null, base, false],
+    ['both none', null, null, true],
+    ['another promotion order', base, { ...base, promotionHierarchy: ['staging', 'dev'] }, false],
+    ['another rule target', base, { ...base, routingRules: [branchRule('main', 'staging', 0)] }, false],
+    ['another strategy', base, { ...base, ciStrategy: 'ADVANCED' }, false],
+    ['a tag pattern added', base, { ...base, policy: { ...base.policy, tagPattern: '^v' } }, false],
+  ])('%s', (_name, a, b, same) => expect(sameCiConfig(a, b)).toBe(same));
 });

@@ -3,7 +3,8 @@ import { Option, type Command } from 'commander';
 import type { ArtifactType, Override } from '../../core/model';
 import type { Factory } from '../factory';
 import { parseInteger, resolveProject } from '../inputs';
-import { chooseImage } from './attach/image-source';
+import { chooseImage, type ChosenImage } from './attach/image-source';
+import { confirmProdAttach, equivalentAttachCommand } from './attach/interactive';
 import { requireEnvironment, requireKnownService } from './attach/targets';
 import { waitInEffect } from './attach/wait';
 
@@ -38,9 +39,25 @@ export interface AttachOutput {
   updatedBy: string;
   /** null without --wait. */
   inEffect: boolean | null;
+  /** false when exactly this image was already attached there: no new revision, no event. */
+  changed: boolean;
+}
+
+/** Values left to the terminal's lists: then the run ends with the same attach as one command. */
+function asksForValues(opts: AttachOptions, f: Factory): boolean {
+  if (!f.io.canPrompt()) return false;
+  const fromRegistry = opts.image === undefined && (opts.type ?? 'docker_image') === 'docker_image';
+  return !opts.service || !opts.environment || (fromRegistry ? !opts.registry || !opts.repository || !opts.tag : opts.image === undefined);
+}
+
+/** Same image and labels: attaching it again would only add a revision that changes nothing. */
+function alreadyAttached(current: Override | null, chosen: ChosenImage): current is Override {
+  if (!current || current.image !== chosen.image || current.labels.artifactType !== chosen.artifactType) return false;
+  return chosen.registry === undefined || current.labels.registry === chosen.registry;
 }
 
 export async function run(opts: AttachOptions, f: Factory): Promise<AttachOutput> {
+  const interactive = asksForValues(opts, f);
   const cp = await f.controlPlane();
   const project = await cp.getProject(await resolveProject(f, cp));
   const service = await requireKnownService(f, cp, project, opts.service);
@@ -53,10 +70,16 @@ export async function run(opts: AttachOptions, f: Factory): Promise<AttachOutput
     type: opts.type ?? 'docker_image',
   });
 
-  f.io.startProgress(`Attaching ${chosen.image} to ${service} in ${environment}`);
+  const current = await cp.getOverride(project.name, service, environment);
+  const changed = !alreadyAttached(current, chosen);
+  if (changed) await confirmProdAttach(f, project, service, environment, chosen.image);
   const { digest, ...attach } = chosen;
-  const override = await cp.attachImage({ project: project.name, service, environment, ...attach, changeLog: opts.changeLog });
-  f.io.stopProgress();
+  let override = current as Override;
+  if (changed) {
+    f.io.startProgress(`Attaching ${chosen.image} to ${service} in ${environment}`);
+    override = await cp.attachImage({ project: project.name, service, environment, ...attach, changeLog: opts.changeLog });
+    f.io.stopProgress();
+  }
   const output: AttachOutput = {
     project: project.name,
     service,
@@ -70,6 +93,7 @@ export async function run(opts: AttachOptions, f: Factory): Promise<AttachOutput
     updatedAt: override.updatedAt,
     updatedBy: override.updatedBy,
     inEffect: null,
+    changed,
   };
   if (opts.wait) {
     const waited = await waitInEffect(f, cp, { project: project.name, service, environment, revision: override.revision }, (opts.waitTimeout ?? 120) * 1000);
@@ -77,6 +101,10 @@ export async function run(opts: AttachOptions, f: Factory): Promise<AttachOutput
     if (waited.superseded) f.io.warn(`revision ${override.revision} was superseded by a later attach or detach in ${environment} before it took effect`);
   }
   print(output, f);
+  if (interactive && !f.io.json) {
+    const command = equivalentAttachCommand({ ...opts, image: chosen.image, service, environment, registry: chosen.registry, freestyle: chosen.artifactType === 'freestyle' });
+    f.io.println(`\nThe same, in one command:\n  ${command}`);
+  }
   return output;
 }
 
@@ -84,6 +112,10 @@ function print(out: AttachOutput, f: Factory): void {
   if (f.io.json) return f.io.printJson(out);
   const c = f.io.color;
   const labels = Object.entries(out.labels).map(([k, v]) => `${k}=${v}`).join(' ');
+  if (!out.changed) {
+    f.io.println(`Already attached: ${c.bold(out.image)} is the image of ${out.service} in environment ${c.green(out.environment)} (revision ${out.revision}); nothing changed`);
+    return;
+  }
   f.io.println(`Attached ${c.bold(out.image)} to ${out.service} in environment ${c.green(out.environment)}`);
   f.io.println(`  revision  ${out.revision}`);
   f.io.println(`  labels    ${labels}`);
@@ -110,6 +142,7 @@ export function define(parent: Command, f: Factory): Command {
 IMAGE_URL (option B) is the full URI, checked in its registry and pinned by digest; or pick
 --registry, --repository and --tag (option A; on a terminal, missing ones are chosen from lists,
 tags newest first). Freestyle artifacts (--type freestyle) are any fetchable URL, taken as given.
+On a terminal, an environment of a prod release stream asks for confirmation first (--yes skips it).
 
 Examples:
   $ facetsctl attach 127.0.0.1:5000/shop/checkout:1.4.2 --service checkout --environment staging

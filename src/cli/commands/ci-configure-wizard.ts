@@ -1,5 +1,6 @@
 // The questions `ci configure` asks on a terminal when no flag was given; answers become the same options.
 import type { ControlPlane } from '../../api/control-plane';
+import { FacetsError } from '../../core/errors';
 import { formatRule, parseAdvancedRule, parseBranchRule } from '../../core/routing';
 import { registrationTargets } from '../../core/ci-config';
 import type { CiConfig } from '../../core/model';
@@ -8,6 +9,7 @@ import type { Factory } from '../factory';
 import type { CiConfigureOptions } from './ci-configure';
 
 const PROJECT_LEVEL = '(project level)';
+const NO_PROMOTION = 'none';
 
 function checkEach(parse: (item: string, i: number) => unknown, separator: string): (value: string) => true | string {
   return (value) => {
@@ -56,8 +58,9 @@ export async function askCiConfigure(f: Factory, cp: ControlPlane, project: stri
   );
   if (config && config.registrationType !== opts.registrationType) {
     opts.reset = await p.confirm(`Changing the registration type needs a reset, which deletes the routing rules and the promotion workflow. Reset?`, false);
-    if (!opts.reset) opts.registrationType = config.registrationType;
-    f.globals.yes = f.globals.yes || Boolean(opts.reset);
+    // No reset means no new registration type: going on would save a configuration nobody asked for.
+    if (!opts.reset) throw new FacetsError('CANCELLED', `ci configure cancelled: the registration type stays ${config.registrationType}; nothing was changed`);
+    f.globals.yes = true;
   }
   const targets = registrationTargets({ registrationType: opts.registrationType as CiConfig['registrationType'] }, layout);
   opts.ciStrategy = await p.select(
@@ -83,10 +86,12 @@ export async function askCiConfigure(f: Factory, cp: ControlPlane, project: stri
     });
     opts.rule = split(answer, ';');
   }
-  const promotion = await p.input(`Promotion hierarchy, lowest first, comma-separated (from: ${targets.join(', ')}; empty for none)`, {
-    default: config && !opts.reset ? config.promotionHierarchy.join(',') || undefined : targets.join(','),
+  // An input's default cannot be erased to nothing, so "no promotion" is a word.
+  const promotion = await p.input(`Promotion hierarchy, lowest first, comma-separated (from: ${targets.join(', ')}; ${NO_PROMOTION}: no promotion)`, {
+    default: config && !opts.reset ? config.promotionHierarchy.join(',') || NO_PROMOTION : targets.join(','),
+    validate: (v) => (split(v, ',').length > 0 ? true : `name at least one level, or ${NO_PROMOTION}`),
   });
-  opts.promotion = split(promotion, ',').join(',');
+  opts.promotion = promotion.trim().toLowerCase() === NO_PROMOTION ? false : split(promotion, ',').join(',');
   const denied = await p.input('Tags to refuse (comma-separated, e.g. latest; empty for none)', {
     default: config?.policy.deniedTags?.join(',') || undefined,
   });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ControlPlane, ResetResult } from '../../api/control-plane';
 import { usage } from '../../core/errors';
 import { CI_STRATEGIES, REGISTRATION_TYPES, type CiConfig, type CiStrategy, type EffectiveCiConfig, type ImageStrategy, type RegistrationType } from '../../core/model';
+import { sameCiConfig } from '../../core/ci-config';
 import { parseAdvancedRule, parseBranchRule } from '../../core/routing';
 import { configFlags, formatCommand, printCiConfig } from '../ci-format';
 import type { Factory } from '../factory';
@@ -19,7 +20,8 @@ export interface CiConfigureOptions {
   ciStrategy?: string;
   branchRule?: string[];
   rule?: string[];
-  promotion?: string;
+  /** false: --no-promotion (remove the promotion workflow). */
+  promotion?: string | false;
   tagPattern?: string;
   denyTag?: string[];
   promotedOnly?: string[];
@@ -33,6 +35,8 @@ export interface CiConfigureOutput {
   strategy: ImageStrategy | null;
   reset: ResetResult | null;
   ciConfig: EffectiveCiConfig;
+  /** false when the settings were already these: nothing was stored and no event recorded. */
+  changed: boolean;
   /** The same change as one non-interactive command line. */
   command: string;
 }
@@ -63,7 +67,7 @@ export function configChange(opts: CiConfigureOptions, current: CiConfig | null,
     if (advanced.length > 0 && !ciStrategy) change.ciStrategy = 'ADVANCED';
   }
   if (ciStrategy) change.ciStrategy = ciStrategy;
-  if (opts.promotion !== undefined) change.promotionHierarchy = opts.promotion.split(',').map((s) => s.trim()).filter(Boolean);
+  if (opts.promotion !== undefined) change.promotionHierarchy = promotionHierarchy(opts.promotion);
   if (opts.tagPattern !== undefined || opts.denyTag || opts.promotedOnly) {
     const policy = { ...(change.policy ?? current?.policy ?? {}) };
     if (opts.tagPattern !== undefined) {
@@ -75,6 +79,16 @@ export function configChange(opts: CiConfigureOptions, current: CiConfig | null,
     change.policy = policy;
   }
   return change;
+}
+
+/** --promotion a,b,c names at least one level; removing the workflow is said out loud, with --no-promotion. */
+function promotionHierarchy(value: string | false): string[] {
+  if (value === false) return [];
+  const levels = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (levels.length === 0) {
+    throw usage(`--promotion needs at least one level, lowest first (got "${value}")`, 'e.g. --promotion dev,staging,production; to remove the promotion workflow, pass --no-promotion');
+  }
+  return levels;
 }
 
 export function equivalentCommand(opts: CiConfigureOptions, change: Partial<CiConfig>): string {
@@ -138,9 +152,11 @@ export async function run(opts: CiConfigureOptions, f: Factory): Promise<CiConfi
     ciConfig = await cp.getCiConfig(project, opts.service);
   }
 
-  const output: CiConfigureOutput = { project, service: opts.service ?? null, strategy, reset, ciConfig, command: equivalentCommand(opts, change) };
+  const changed = reset !== null || current.mode !== ciConfig.mode || current.strategy !== ciConfig.strategy || !sameCiConfig(current.config, ciConfig.config);
+  const output: CiConfigureOutput = { project, service: opts.service ?? null, strategy, reset, ciConfig, changed, command: equivalentCommand(opts, change) };
   if (f.io.json) f.io.printJson(output);
   else {
+    if (!changed) f.io.info(`No change: the CI/CD configuration of ${opts.service ? `service ${opts.service}` : `project ${project}`} already is this.`);
     if (reset) f.io.println(`Reset: deleted ${reset.deletedRoutingRules} routing rule(s)${reset.deletedPromotionWorkflow ? ' and the promotion workflow' : ''}`);
     printCiConfig(f.io, ciConfig);
     if (interactive) f.io.println(`\nThe same, in one command:\n  ${output.command}`);
@@ -159,6 +175,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('--branch-rule <pattern=target>', 'SIMPLE rule, e.g. main=dev or release/*=staging (repeatable, in priority order)', collect)
     .option('--rule <rule>', 'ADVANCED rule "KEY OP VALUE => TARGET [priority N]" (repeatable)', collect)
     .option('--promotion <a,b,c>', 'promotion hierarchy, lowest first, e.g. dev,staging,production')
+    .option('--no-promotion', 'remove the promotion workflow (promote then has no next level)')
     .option('--tag-pattern <regex>', 'image version policy: every registered tag must match ("" removes it)')
     .option('--deny-tag <tag>', 'image version policy: refuse this tag, e.g. latest (repeatable)', collect)
     .option('--promoted-only <target>', 'image version policy: this target takes only promoted artifacts (repeatable)', collect)

@@ -47,8 +47,11 @@ export function define(parent: Command, f: Factory): Command {
     .option('-s, --service <name>', 'service (resource)')
     .option('--from <value>', 'environment or release stream whose newest artifact is promoted')
     .option('--to <value>', 'target (default: the next level after --from)')
-    .option('--artifact <id>', 'promote this artifact instead of the newest of --from')
-    .addHelpText('after', '\nExamples:\n  $ facetsctl promote --service checkout --from staging\n  $ facetsctl promote -s checkout --from dev --to production\n  $ facetsctl promote -s checkout --artifact 42 --to production\n')
+    .option('--artifact <id>', 'promote this artifact (an id from artifacts list) instead of the newest of --from')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ facetsctl promote --service checkout --from staging\n  $ facetsctl promote -s checkout --from dev --to production\n  $ facetsctl promote -s checkout --artifact art_0mx3r6l5f0000c9e2a41b --to production   # id from artifacts list\n',
+    )
     .action(async (opts: PromoteOptions) => {
       await run(opts, f);
     });

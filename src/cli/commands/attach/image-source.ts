@@ -44,7 +44,7 @@ function internalError(registry: ContainerRegistry, project: Project): FacetsErr
   );
 }
 
-/** --registry NAME (known, not internal), else a list of the project's non-internal registries on a TTY. */
+/** --registry NAME (known, not internal), else the only one offered (said on stderr), else a list of them on a TTY. */
 async function chooseRegistry(f: Factory, project: Project, name: string | undefined): Promise<ContainerRegistry> {
   if (name !== undefined) {
     const named = project.registries.find((r) => r.name === name);
@@ -53,6 +53,10 @@ async function chooseRegistry(f: Factory, project: Project, name: string | undef
     return named;
   }
   const choices = offered(project);
+  if (choices.length === 1) {
+    f.io.info(`Registry: ${choices[0].name} (${choices[0].uri}), the only one offered for manual attach`);
+    return choices[0];
+  }
   if (!f.io.canPrompt()) throw notInteractive('--registry', choices.map((r) => r.name));
   if (choices.length === 0) throw notFound(`project ${project.name} has no container registry for manual attach`, 'declare one under registries: in the blueprint');
   const picked = await f.prompter.select('Registry', choices.map((r) => ({ name: `${r.name}  ${r.uri}`, value: r.name })));
@@ -87,7 +91,8 @@ async function tagsNewestFirst(f: Factory, cp: ControlPlane, project: Project, r
 
 async function optionA(f: Factory, cp: ControlPlane, project: Project, opts: ImageSourceOptions, authFor: AuthFor): Promise<{ registry: ContainerRegistry; ref: ImageReference }> {
   if (!f.io.canPrompt()) {
-    const missing = (['registry', 'repository', 'tag'] as const).filter((k) => opts[k] === undefined).map((k) => `--${k}`);
+    const implied = offered(project).length === 1 ? ['registry'] : [];
+    const missing = (['registry', 'repository', 'tag'] as const).filter((k) => opts[k] === undefined && !implied.includes(k)).map((k) => `--${k}`);
     if (missing.length > 0) {
       throw usage(`IMAGE_URL, or --registry, --repository and --tag, are required when not running interactively (missing ${missing.join(', ')})`, 'pass the full image URI, or all three of --registry, --repository and --tag');
     }
