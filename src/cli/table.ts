@@ -1,19 +1,29 @@
 // Plain aligned columns for human output (the --json document is the machine format).
 import type { Page } from '../core/model';
+import { escapeControls } from './display';
 import type { IOStreams } from './io';
 
-export function formatTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : (c ?? '').padEnd(widths[i])))
+/** A cell is its text, or its text and a colour: the width counts the text, not the colour's escape codes. */
+export type Cell = string | { text: string; paint: (s: string) => string };
+
+export function formatTable(header: string[], rows: Cell[][]): string {
+  // Cells echo what users and servers wrote: a control character must not break the row or drive the terminal.
+  const show = escapeControls;
+  const cells = rows.map((r) => r.map((c) => (typeof c === 'string' ? { text: show(c), paint: undefined } : { text: show(c.text), paint: c.paint })));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i]?.text ?? '').length)));
+  const line = (row: { text: string; paint?: (s: string) => string }[]) =>
+    row
+      .map((c, i) => {
+        const text = i === row.length - 1 ? c.text : c.text.padEnd(widths[i]);
+        return c.paint ? c.paint(c.text) + text.slice(c.text.length) : text;
+      })
       .join('  ')
       .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return [line(header.map((text) => ({ text }))), ...cells.map(line)].join('\n');
 }
 
 /** One page of a paged list as a table, or `empty` (with where the page starts), and the hint to the next page. */
-export function printPage<T>(io: IOStreams, page: Page<T>, empty: string, header: string[], row: (item: T) => string[]): void {
+export function printPage<T>(io: IOStreams, page: Page<T>, empty: string, header: string[], row: (item: T) => Cell[]): void {
   if (page.items.length === 0) {
     io.println(`${empty}${page.total > 0 ? ` at offset ${page.offset} (total ${page.total})` : ''}`);
     return;

@@ -31,7 +31,7 @@ export async function run(opts: ResolveOptions, f: Factory): Promise<ResolveOutp
   if (f.io.json) f.io.printJson(output);
   else {
     const c = f.io.color;
-    const rows = resolutions.map((r) => [r.environment, r.resolved ? r.image : c.yellow('(unresolved)'), r.resolved ? r.source : '-', r.reason]);
+    const rows = resolutions.map((r) => [r.environment, r.resolved ? r.image : { text: '(unresolved)', paint: c.yellow }, r.resolved ? r.source : '-', r.reason]);
     f.io.println(formatTable(['ENVIRONMENT', 'IMAGE', 'SOURCE', 'WHY'], rows));
   }
   return output;
