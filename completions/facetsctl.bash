@@ -25,9 +25,9 @@ _facetsctl_options() {
     'register') echo '-s --service --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --registry --no-verify --require-route -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'attach') echo '-s --service -e --environment --registry --repository --tag --type --change-log --wait --wait-timeout -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'detach') echo '-s --service -e --environment -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'resolve') echo '-s --service -e --environment --all -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
+    'resolve') echo '-s --service -e --environment --all --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'history') echo '-s --service -e --environment --kind --limit --offset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
+    'history') echo '-s --service -e --environment --kind --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
@@ -35,7 +35,7 @@ _facetsctl_options() {
     'ci show') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'ci reset') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'artifacts') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
-    'artifacts list') echo '-s --service -e --environment -r --release-stream --limit --offset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
+    'artifacts list') echo '-s --service -e --environment -r --release-stream --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'registries') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'registries list') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
     'registries repos') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --debug' ;;
