@@ -32,14 +32,19 @@ export function clipValues(text: string): string {
 
 // C0, DEL and C1 controls, line and paragraph separators, and the bidirectional overrides that reorder what is shown.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const ANY_CONTROL = new RegExp(CONTROL.source);
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** Control characters written as escapes, as JSON or Go's %q show them: `\n`, `\x1b`, `\u2028`. */
+/** Control characters written as escapes, as Go's %q shows them: `\n`, `\x1b`, `\u009b`, `\u2028` (bash's $'…' reads them back). */
 export function escapeControls(text: string): string {
   return text.replace(CONTROL, (ch) => {
     const code = ch.charCodeAt(0);
-    return NAMED[ch] ?? (code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return NAMED[ch] ?? (code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
   });
+}
+
+export function hasControls(text: string): boolean {
+  return ANY_CONTROL.test(text);
 }
 
 /** Echoed text as one line of text output: clipped, then escaped. */

@@ -29,7 +29,7 @@ describe('control characters are written as escapes, as JSON or Go %q would show
     ['newline', 'main\nx', 'main\\nx'],
     ['carriage return and tab', 'a\rb\tc', 'a\\rb\\tc'],
     ['ESC sequence', '\x1b[31mred\x1b[0m', '\\x1b[31mred\\x1b[0m'],
-    ['NUL, DEL and a C1 control (CSI)', '\x00\x7f\x9b', '\\x00\\x7f\\x9b'],
+    ['NUL, DEL and a C1 control (CSI)', '\x00\x7f\x9b', '\\x00\\x7f\\u009b'],
     ['line separator and a bidi override', 'a\u2028b\u202ec', 'a\\u2028b\\u202ec'],
     ['printable text, quotes, backslashes and non-ASCII stay', 'C:\\x "é" 😀', 'C:\\x "é" 😀'],
   ])('%s', (_name, input, expected) => {

@@ -1,5 +1,6 @@
 // What the CLI echoes (arguments, blueprint values, server messages) stays short, redacted and on one line,
 // however long or strange the input: real runs of the built CLI, `serve` behind the fault proxy for server text.
+import { spawnSync } from 'node:child_process';
 import { EXIT_CODES } from '../../src/core/errors';
 import { getInfra } from '../support/infra';
 import { startFaultProxy } from '../support/proxy';
@@ -120,5 +121,26 @@ describe('control characters in echoed input are shown escaped: every error, war
     // JSON is already escaped by JSON itself: the value stays as it was given.
     const json = await ws.run(['--json', 'artifacts', 'list', '--service', 'checkout']);
     expect(json.json().items[0].metadata.BRANCH_NAME).toBe('main\nx\x1b[31m');
+  });
+});
+
+describe('ci configure and ci show echo a routing rule with a control character escaped', () => {
+  const pattern = "ma'\\\x1b[31min";
+  test('the rule lines show `\\x1b`, on stdout of both commands', async () => {
+    const r = await ws.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', `${pattern}=dev`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\x1b');
+    expect(r.stdout).toContain("(branch ma'\\\\x1b[31min)");
+    const show = await ws.run(['ci', 'show']);
+    expect(show.stdout).not.toContain('\x1b');
+    expect(show.stdout).toContain("(branch ma'\\\\x1b[31min)");
+  });
+
+  test("the equivalent command quotes it as $'…', which bash reads back as the same value", async () => {
+    const r = await ws.run(['--json', 'ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', `${pattern}=dev`]);
+    const { command } = r.json() as { command: string };
+    expect(command).toContain("--branch-rule $'ma\\'\\\\\\x1b[31min=dev'");
+    const words = spawnSync('bash', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' }).stdout.split('\0');
+    expect(words).toContain(`${pattern}=dev`);
   });
 });
