@@ -144,3 +144,44 @@ describe('ci configure and ci show echo a routing rule with a control character 
     expect(words).toContain(`${pattern}=dev`);
   });
 });
+
+describe("what a server answers is echoed escaped: a registry's tags and repositories, the control plane's user", () => {
+  test('registries tags and repos: a control character in the registry\'s list is shown escaped', async () => {
+    const [host, port] = open.host.split(':');
+    const json = { 'content-type': 'application/json' };
+    const proxy = await startFaultProxy({ host, port: Number(port) }, [
+      { match: { path: /\/tags\/list/ }, times: 10, status: 200, headers: json, body: JSON.stringify({ name: 'shop/x', tags: ['1.0\x1b[2J', '2.0'] }) },
+      { match: { path: /\/_catalog/ }, times: 10, status: 200, headers: json, body: JSON.stringify({ repositories: ['shop/x\nshop/y'] }) },
+    ]);
+    try {
+      ws.write('facets.yaml', shopBlueprint([{ name: 'open', uri: proxy.host }]));
+      const tags = await ws.run(['registries', 'tags', 'open', 'shop/x']);
+      expect(tags.code).toBe(0);
+      expect(tags.stdout).toContain('1.0\\x1b[2J\n');
+      expect(tags.stdout).not.toContain('\x1b');
+      const repos = await ws.run(['registries', 'repos', 'open']);
+      expect(repos.code).toBe(0);
+      expect(repos.stdout).toBe('shop/x\\nshop/y\n');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test("whoami: the control plane's username and name are shown escaped", async () => {
+    const server = makeWorkspace(shopBlueprint([{ name: 'open', uri: open.host }]));
+    const serve = await startServe(server);
+    const { port } = new URL(serve.url);
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: Number(port) }, [
+      { match: { path: /\/api\/me/ }, times: 10, status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'adm\x1b[31min', name: 'Ad\nMin' }) },
+    ]);
+    try {
+      const r = await ws.run(['whoami'], { env: { FACETS_CONTROL_PLANE_URL: proxy.url, FACETS_USERNAME: 'admin', FACETS_TOKEN: serve.adminToken } });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`adm\\x1b[31min (Ad\\nMin) on ${proxy.url}\n`);
+    } finally {
+      await proxy.close();
+      await serve.stop();
+      server.remove();
+    }
+  });
+});
