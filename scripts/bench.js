@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run bench`: facetsctl's performance figures, each a ratio against a baseline measured in the same run.
-// Usage: node scripts/bench.js [--only node,version,help,installed,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
+// Usage: node scripts/bench.js [--only node,version,help,echo,installed,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
 // Prints a table on stdout and writes .bench/bench-results.json; stops everything it started, by PID, even on failure.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -12,6 +12,7 @@ const { startInfra, stopInfra } = require('./bench/infra');
 const { startServe, SERVE_MAIN } = require('./bench/serve');
 const { benchStartup, benchNodeStartup } = require('./bench/cli-bench');
 const { benchInstalled } = require('./bench/installed');
+const { benchEcho, NAME: ECHO_NAME, TARGET: ECHO_TARGET } = require('./bench/echo-bench');
 const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
 const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
@@ -19,7 +20,7 @@ const { writeBlueprint } = require('./bench/project');
 const { skipped, failed, table, writeJson } = require('./bench/report');
 
 const REPO = path.resolve(__dirname, '..');
-const GROUPS = ['node', 'version', 'help', 'installed', 'serve', 'register', 'push'];
+const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'register', 'push'];
 const CLI_MAIN = path.join('dist', 'cli', 'main.js');
 const API_FACTORY = path.join('dist', 'api', 'factory.js');
 const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
@@ -105,6 +106,10 @@ async function main(options) {
       if (!want(group)) continue;
       if (cliMissing.length) results.push(skipped(name, `${cliMissing.join(', ')} missing`, target));
       else await measure(results, name, target, run);
+    }
+    if (want('echo')) {
+      if (cliMissing.length) results.push(skipped(ECHO_NAME, `${cliMissing.join(', ')} missing`, ECHO_TARGET));
+      else await measure(results, ECHO_NAME, ECHO_TARGET, () => benchEcho(REPO, { dir: path.join(runDir, 'echo'), env: startupEnv, runs: options.runs, warmup: options.warmup }));
     }
 
     // Servers: the open registry (register, push) and the private engine (push), then serve.

@@ -2,18 +2,30 @@
 # Quickstart: a sample project, CI/CD configured, an image pushed and registered (then pushed again: the fast path),
 # promoted, resolved per environment, attached to production as an override, resolved again, and its history.
 # Uses a running engine + registry when reachable (DOCKER_HOST, QUICKSTART_REGISTRY=host:port); otherwise
-# starts a private dockerd and registry into .facets-quickstart/ and stops them at the end.
+# starts a private dockerd and registry into .facets-quickstart/ (or QUICKSTART_DIR) and stops them at the end.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-WORK="$ROOT/.facets-quickstart"
+WORK="${QUICKSTART_DIR:-$ROOT/.facets-quickstart}"
 INFRA_DIR="$WORK/infra"
 DEMO="$WORK/demo"
 STARTED_INFRA=0
 facetsctl() { node "$ROOT/bin/facetsctl" "$@"; }
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-show() { printf '$ facetsctl %s\n' "$*"; facetsctl "$@"; }
+# Bold headings on a terminal only, and not under NO_COLOR: a log or a pipe gets no escape codes.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD='' PLAIN=''; fi
+step() { printf '\n%s==> %s%s\n' "$BOLD" "$*" "$PLAIN"; }
+# An argument as the shell reads it back: as it is when it has no special character, else in single quotes.
+shell_quote() {
+  if [[ -n "$1" && "$1" =~ ^[A-Za-z0-9_./:=,@%+-]+$ ]]; then printf '%s' "$1"; else printf "'%s'" "${1//\'/\'\\\'\'}"; fi
+}
+# Echoes the command so that pasting the line back runs the same command, then runs it.
+show() {
+  local line='$ facetsctl' arg
+  for arg in "$@"; do line+=" $(shell_quote "$arg")"; done
+  printf '%s\n' "$line"
+  facetsctl "$@"
+}
 
 cleanup() {
   if [ "$STARTED_INFRA" = 1 ]; then
@@ -80,26 +92,15 @@ show push "$SOURCE_IMAGE" --service checkout --registry local --repository shop/
 step "Promote it from dev to the next level (staging)"
 show promote --service checkout --from dev
 
-resolve_each() {
-  for env in dev staging production; do
-    printf '%s: ' "$env"
-    facetsctl --json resolve --service checkout --all | node -e "
-      const doc = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-      const r = doc.resolutions.find((x) => x.environment === '$env');
-      console.log(r.resolved ? r.image + ' (' + r.source + ')' : '(nothing: ' + r.reason + ')');"
-  done
-}
-
 step "Resolve \${blueprint.self.artifacts.<ciName>} per environment"
 show resolve --service checkout
-resolve_each
 
 step "Attach $IMAGE to production by hand (an override: it wins over routed artifacts there)"
 show attach --service checkout --environment production --registry local --repository shop/checkout --tag 1.0.0 \
   --change-log "first production release"
 
 step "Resolve again: production now has the override"
-resolve_each
+show resolve --service checkout
 
 step "The service's history, newest first"
 show history --service checkout

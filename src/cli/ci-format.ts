@@ -2,11 +2,15 @@
 import { formatRule } from '../core/routing';
 import { branchPattern } from '../core/routing';
 import type { CiConfig, ContainerRegistry, EffectiveCiConfig } from '../core/model';
+import { escapeControls, hasControls } from './display';
 import type { IOStreams } from './io';
 
 /** POSIX single quotes where the shell would otherwise split or expand. */
 export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  // A control character inside '…' would reach the terminal: bash's $'…' reads the escape back as the character.
+  if (hasControls(value)) return `$'${escapeControls(value.replace(/\\/g, '\\\\').replace(/'/g, "\\'"))}'`;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export function formatCommand(words: string[]): string {
@@ -55,15 +59,15 @@ export function printCiConfig(io: IOStreams, effective: EffectiveCiConfig): void
     io.println('  routing rules');
     for (const rule of config.routingRules) {
       const pattern = branchPattern(rule);
-      io.println(`    ${formatRule(rule)}${pattern !== null && config.ciStrategy === 'SIMPLE' ? `   (branch ${pattern})` : ''}`);
+      io.println(escapeControls(`    ${formatRule(rule)}${pattern !== null && config.ciStrategy === 'SIMPLE' ? `   (branch ${pattern})` : ''}`));
     }
   }
-  io.println(`  promotion           ${config.promotionHierarchy.length ? config.promotionHierarchy.join(' -> ') : 'none'}`);
+  io.println(escapeControls(`  promotion           ${config.promotionHierarchy.length ? config.promotionHierarchy.join(' -> ') : 'none'}`));
   const p = config.policy;
   const policy = [
     p.tagPattern ? `tags match /${p.tagPattern}/` : null,
     p.deniedTags?.length ? `denied tags: ${p.deniedTags.join(', ')}` : null,
     p.promotedOnly?.length ? `promoted only: ${p.promotedOnly.join(', ')}` : null,
   ].filter(Boolean);
-  io.println(`  image policy        ${policy.length ? policy.join('; ') : 'any tag'}`);
+  io.println(escapeControls(`  image policy        ${policy.length ? policy.join('; ') : 'any tag'}`));
 }

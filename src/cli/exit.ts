@@ -2,7 +2,8 @@
 import { EXIT_CODES, FacetsError } from '../core/errors';
 import { annotateError, type Env } from './ci-output';
 import type { IOStreams } from './io';
-import { redact } from './redact';
+import { clipValues, oneLine } from './display';
+import { redact, redactValue } from './redact';
 
 export interface ErrorDocument {
   error: { code: string; message: string; hint?: string; details?: Record<string, unknown> };
@@ -41,22 +42,23 @@ export function reportError(e: unknown, io: IOStreams, options: { debug: boolean
   const secrets = options.secrets ?? [];
   if (!facets) {
     const err = e instanceof Error ? e : new Error(String(e));
-    const message = `unexpected error: ${redact(err.message, secrets)}`;
+    const message = clipValues(`unexpected error: ${redact(err.message, secrets)}`);
     const hint = options.debug ? undefined : 'run again with --debug for details, and report it if it persists';
     writeError(io, { code: 'INTERNAL', message, hint });
-    annotateError(options.env ?? {}, io.err, `${options.commandPath} failed`, message, hint);
-    if (options.debug && err.stack) io.err.write(redact(err.stack, secrets) + '\n');
+    annotateError(options.env ?? {}, io.err, `${options.commandPath} failed`, oneLine(message), hint);
+    if (options.debug && err.stack) writeStack(io, redact(err.stack, secrets));
     return EXIT_CODES.INTERNAL;
   }
   const doc = {
     code: facets.kind,
-    message: redact(facets.message, secrets),
-    hint: facets.hint ? redact(facets.hint, secrets) : undefined,
-    details: facets.details,
+    message: clipValues(redact(facets.message, secrets)),
+    hint: facets.hint ? clipValues(redact(facets.hint, secrets)) : undefined,
+    // --json details keep the whole value a script may need (e.g. the reference it passed), secrets redacted.
+    details: facets.details ? (redactValue(facets.details, secrets) as Record<string, unknown>) : undefined,
   };
   writeError(io, doc);
-  annotateError(options.env ?? {}, io.err, `${options.commandPath} failed`, doc.message, doc.hint);
-  if (options.debug && facets.stack) io.err.write(redact(facets.stack, secrets) + '\n');
+  annotateError(options.env ?? {}, io.err, `${options.commandPath} failed`, oneLine(doc.message), doc.hint && oneLine(doc.hint));
+  if (options.debug && facets.stack) writeStack(io, redact(facets.stack, secrets));
   return EXIT_CODES[facets.kind] ?? EXIT_CODES.INTERNAL;
 }
 
@@ -68,6 +70,11 @@ function writeError(io: IOStreams, error: ErrorDocument['error']): void {
     io.printJson(document);
   }
   const c = io.color;
-  io.err.write(`${c.red('error:')} ${error.message}\n`);
-  if (error.hint) io.err.write(`${c.dim('hint:')} ${error.hint}\n`);
+  io.err.write(`${c.red('error:')} ${oneLine(error.message)}\n`);
+  if (error.hint) io.err.write(`${c.dim('hint:')} ${oneLine(error.hint)}\n`);
+}
+
+/** --debug stack: each line clipped and escaped like the error line above it. */
+function writeStack(io: IOStreams, stack: string): void {
+  io.err.write(stack.split('\n').map(oneLine).join('\n') + '\n');
 }

@@ -1,6 +1,8 @@
 // IOStreams: the one place that knows about terminals, color, progress and the JSON document.
 import { isatty } from 'node:tty';
 import type { Ora } from 'ora';
+import { oneLine } from './display';
+import { redact } from './redact';
 
 export interface Writer {
   write(chunk: string): unknown;
@@ -160,18 +162,20 @@ export class IOStreams {
   info(message: string): void {
     if (this.mode.quiet || this.mode.json) return;
     this.stopProgress();
-    this.err.write(message + '\n');
+    this.err.write(oneLine(message) + '\n');
   }
 
+  /** One line on stderr: what it echoes (input, server or engine text) is redacted, clipped and escaped. */
   warn(message: string): void {
     this.stopProgress();
     const c = this.stderrColorEnabled() ? this.color : PLAIN;
-    this.err.write(`${c.yellow('warning:')} ${message}\n`);
+    this.err.write(`${c.yellow('warning:')} ${oneLine(redact(message))}\n`);
   }
 
   /** A spinner on a TTY only; plain one-line progress otherwise (unless quiet/json). */
-  startProgress(text: string): void {
+  startProgress(progress: string): void {
     if (this.mode.quiet || this.mode.json) return;
+    const text = oneLine(progress);
     if (this.isStderrTTY && !this.isCI) {
       if (this.spinner) {
         this.spinner.text = text;

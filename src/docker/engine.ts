@@ -12,6 +12,8 @@ export interface LocalImage {
   /** `host/repo@sha256:…` for every registry the engine pushed it to or pulled it from. */
   repoDigests: string[];
   size: number;
+  /** Distinct layers (RootFS diff IDs): what a push sends or finds in the registry, known before the push starts. */
+  layers: number;
 }
 
 /** The small surface the push command uses; DockerEngine is the one implementation. */
@@ -71,7 +73,7 @@ export class DockerEngine implements ImageEngine {
 
   async inspectImage(ref: string): Promise<LocalImage> {
     const info = await this.call(() => engineGetJson<Dockerode.ImageInspectInfo>(this.endpoint, imageInspectPath(ref)), ref);
-    return { id: info.Id, repoTags: info.RepoTags ?? [], repoDigests: info.RepoDigests ?? [], size: info.Size };
+    return { id: info.Id, repoTags: info.RepoTags ?? [], repoDigests: info.RepoDigests ?? [], size: info.Size, layers: new Set(info.RootFS?.Layers ?? []).size };
   }
 
   async tag(source: string, target: string): Promise<void> {

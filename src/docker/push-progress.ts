@@ -11,8 +11,9 @@ export interface PushProgressSummary {
 
 const isDone = (status: string): boolean => status === 'Pushed' || status === 'Layer already exists' || status.startsWith('Mounted from');
 
-export function summarizePushProgress(layers: LayerProgress[]): PushProgressSummary {
-  const summary: PushProgressSummary = { layersDone: 0, layers: layers.length, bytesSent: 0, bytesTotal: 0 };
+/** `expectedLayers`: the image's layer count, known before the stream has named every layer (its first line names one). */
+export function summarizePushProgress(layers: LayerProgress[], expectedLayers = 0): PushProgressSummary {
+  const summary: PushProgressSummary = { layersDone: 0, layers: Math.max(layers.length, expectedLayers), bytesSent: 0, bytesTotal: 0 };
   for (const layer of layers) {
     if (isDone(layer.status)) summary.layersDone += 1;
     if (layer.total <= 0) continue;

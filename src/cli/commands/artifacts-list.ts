@@ -12,6 +12,8 @@ export interface ArtifactsListOptions {
   releaseStream?: string;
   limit?: number;
   offset?: number;
+  /** false with --no-trunc: full digests in the table. */
+  trunc?: boolean;
 }
 
 export interface ArtifactsListOutput extends Page<Artifact> {
@@ -29,7 +31,7 @@ export async function run(opts: ArtifactsListOptions, f: Factory): Promise<Artif
   if (f.io.json) f.io.printJson(output);
   else {
     const row = (a: Artifact) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt];
-    printPage(f.io, page, `No artifacts for ${service}`, ['ID', 'TARGET', 'ARTIFACT', 'BRANCH', 'PROMOTED', 'CREATED'], row);
+    printPage(f.io, page, `No artifacts for ${service}`, ['ID', 'TARGET', 'ARTIFACT', 'BRANCH', 'PROMOTED', 'CREATED'], row, { noTrunc: opts.trunc === false });
   }
   return output;
 }
@@ -43,6 +45,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('-r, --release-stream <name>', 'only artifacts registered to this release stream')
     .option('--limit <n>', 'page size', parseInteger('--limit', 1))
     .option('--offset <n>', 'skip this many', parseInteger('--offset', 0))
+    .option('--no-trunc', 'show full sha256 digests in the table (by default their first 12 hex digits)')
     .addHelpText('after', '\nExamples:\n  $ facetsctl artifacts list --service checkout\n  $ facetsctl artifacts list -s checkout -e dev --limit 5\n  $ facetsctl --json artifacts list -s checkout --offset 20\n')
     .action(async (opts: ArtifactsListOptions) => {
       await run(opts, f);

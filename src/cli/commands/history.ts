@@ -16,6 +16,8 @@ export interface HistoryOptions {
   kind?: string[];
   limit?: number;
   offset?: number;
+  /** false with --no-trunc: full digests in the table. */
+  trunc?: boolean;
 }
 
 /** The --json document of history. */
@@ -47,7 +49,7 @@ export async function run(opts: HistoryOptions, f: Factory): Promise<HistoryOutp
   if (f.io.json) f.io.printJson(output);
   else {
     const row = (e: HistoryEvent) => [e.at, e.kind, e.environment ?? '-', e.revision === null ? '-' : String(e.revision), e.by, e.summary];
-    printPage(f.io, page, `No history for ${service}${opts.environment ? ` in ${opts.environment}` : ''}`, ['AT', 'KIND', 'ENVIRONMENT', 'REV', 'BY', 'WHAT'], row);
+    printPage(f.io, page, `No history for ${service}${opts.environment ? ` in ${opts.environment}` : ''}`, ['AT', 'KIND', 'ENVIRONMENT', 'REV', 'BY', 'WHAT'], row, { noTrunc: opts.trunc === false });
   }
   return output;
 }
@@ -61,6 +63,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('--kind <kind>', `only these kinds (repeatable or comma-separated): ${HISTORY_KINDS.join(', ')}`, collect)
     .option('--limit <n>', 'page size (default 50)', parseInteger('--limit', 1))
     .option('--offset <n>', 'skip this many', parseInteger('--offset', 0))
+    .option('--no-trunc', 'show full sha256 digests in the table (by default their first 12 hex digits)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ facetsctl history --service checkout\n  $ facetsctl history -s checkout -e production --kind attached,detached\n  $ facetsctl --json history -s checkout --limit 10\n',

@@ -75,12 +75,12 @@ async function checkService(cp: ControlPlane, project: string, service: string, 
 }
 
 /** Spinner text on a terminal; a plain line every ~2 s otherwise; nothing with --json or --quiet. */
-function progressReporter(f: Factory, target: string): (event: PushProgressEvent) => void {
+function progressReporter(f: Factory, target: string, layers: number): (event: PushProgressEvent) => void {
   const { summarizePushProgress, formatPushProgress } = require('../../docker/push-progress') as typeof import('../../docker/push-progress');
   const onTerminal = f.io.isStderrTTY && !f.io.isCI;
   let lastLine = 0;
   return (event) => {
-    const text = `Pushing ${target}: ${formatPushProgress(summarizePushProgress(event.layers))}`;
+    const text = `Pushing ${target}: ${formatPushProgress(summarizePushProgress(event.layers, layers))}`;
     if (onTerminal) return f.io.startProgress(text);
     const now = f.now().getTime();
     if (now - lastLine < PLAIN_PROGRESS_EVERY_MS) return;
@@ -166,7 +166,7 @@ async function pushImage(f: Factory, opts: PushOptions, localSide: Promise<Local
   try {
     f.io.startProgress(`Pushing ${targetRef}`);
     result = await pushWithRetry(engine, targetRef, auth ?? null, {
-      onProgress: progressReporter(f, targetRef),
+      onProgress: progressReporter(f, targetRef, local.layers),
       onRetry: ({ attempt, delayMs, error }) => f.io.warn(`push attempt ${attempt} failed (${error.message}); retrying in ${(delayMs / 1000).toFixed(1)}s`),
     });
   } catch (e) {

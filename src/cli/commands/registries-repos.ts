@@ -1,5 +1,6 @@
 // facetsctl registries repos NAME: the repositories in one registry.
 import type { Command } from 'commander';
+import { escapeControls } from '../display';
 import type { Factory } from '../factory';
 import { resolveProject } from '../inputs';
 
@@ -14,7 +15,8 @@ export async function run(opts: RegistriesReposOptions, f: Factory): Promise<{ p
   const output = { project, registry: opts.registry, repositories };
   if (f.io.json) f.io.printJson(output);
   else if (repositories.length === 0) f.io.println(`No repositories in ${opts.registry}`);
-  else for (const r of repositories) f.io.println(r);
+  // A registry's answer is echoed: a control character in it must not reach the terminal.
+  else for (const r of repositories) f.io.println(escapeControls(r));
   return output;
 }
 

@@ -1,5 +1,6 @@
 // facetsctl registries tags NAME REPO: the tags of one repository.
 import type { Command } from 'commander';
+import { escapeControls } from '../display';
 import type { Factory } from '../factory';
 import { resolveProject } from '../inputs';
 
@@ -15,7 +16,8 @@ export async function run(opts: RegistriesTagsOptions, f: Factory): Promise<{ pr
   const output = { project, registry: opts.registry, repository: opts.repository, tags };
   if (f.io.json) f.io.printJson(output);
   else if (tags.length === 0) f.io.println(`No tags in ${opts.registry}/${opts.repository}`);
-  else for (const t of tags) f.io.println(t);
+  // A registry's answer is echoed: a control character in it must not reach the terminal.
+  else for (const t of tags) f.io.println(escapeControls(t));
   return output;
 }
 

@@ -10,6 +10,8 @@ export interface ResolveOptions {
   service?: string;
   environment?: string;
   all?: boolean;
+  /** false with --no-trunc: full digests in the table. */
+  trunc?: boolean;
 }
 
 export interface ResolveOutput {
@@ -31,8 +33,8 @@ export async function run(opts: ResolveOptions, f: Factory): Promise<ResolveOutp
   if (f.io.json) f.io.printJson(output);
   else {
     const c = f.io.color;
-    const rows = resolutions.map((r) => [r.environment, r.resolved ? r.image : c.yellow('(unresolved)'), r.resolved ? r.source : '-', r.reason]);
-    f.io.println(formatTable(['ENVIRONMENT', 'IMAGE', 'SOURCE', 'WHY'], rows));
+    const rows = resolutions.map((r) => [r.environment, r.resolved ? r.image : { text: '(unresolved)', paint: c.yellow }, r.resolved ? r.source : '-', r.reason]);
+    f.io.println(formatTable(['ENVIRONMENT', 'IMAGE', 'SOURCE', 'WHY'], rows, { noTrunc: opts.trunc === false }));
   }
   return output;
 }
@@ -44,6 +46,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('-s, --service <name>', 'service (resource)')
     .option('-e, --environment <name>', 'one environment (exit 4 when nothing resolves there)')
     .option('--all', 'every environment of the project (the default)')
+    .option('--no-trunc', 'show full sha256 digests in the table (by default their first 12 hex digits)')
     .addHelpText('after', '\nExamples:\n  $ facetsctl resolve --service checkout\n  $ facetsctl resolve -s checkout -e production\n  $ facetsctl --json resolve -s checkout --all\n')
     .action(async (opts: ResolveOptions) => {
       await run(opts, f);

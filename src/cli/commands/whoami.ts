@@ -1,5 +1,6 @@
 // facetsctl whoami: who the control plane says we are, and which control plane that is.
 import type { Command } from 'commander';
+import { escapeControls } from '../display';
 import type { Factory } from '../factory';
 
 export type WhoamiOptions = Record<string, never>;
@@ -25,7 +26,8 @@ export async function run(_opts: WhoamiOptions, f: Factory): Promise<WhoamiResul
   if (f.io.json) f.io.printJson(result);
   else {
     const where = target.kind === 'remote' ? target.url : 'embedded control plane';
-    f.io.println(`${f.io.color.bold(me.username)}${me.name && me.name !== me.username ? ` (${me.name})` : ''} on ${where}`);
+    // The control plane's answer is echoed: a control character in it must not reach the terminal.
+    f.io.println(`${f.io.color.bold(escapeControls(me.username))}${me.name && me.name !== me.username ? ` (${escapeControls(me.name)})` : ''} on ${where}`);
   }
   return result;
 }
