@@ -7,6 +7,7 @@ import { FacetsError } from '../core/errors';
 import { credentialsPath, readProfiles, type Profile, type Profiles } from './credentials';
 import { IOStreams } from './io';
 import { inquirerPrompter, type Prompter } from './prompter';
+import { oneLine } from './display';
 import { redact } from './redact';
 
 export interface GlobalOptions {
@@ -163,7 +164,7 @@ export function createFactory(init: FactoryInit): Factory {
     debug(message) {
       if (!factory.globals.debug) return;
       // Milliseconds since the process started: where a command spends its time (`--debug` on any command).
-      factory.io.err.write(`debug: ${redact(message, [...secrets])} (+${Math.round(performance.now())} ms)\n`);
+      factory.io.err.write(`debug: ${oneLine(redact(message, [...secrets]))} (+${Math.round(performance.now())} ms)\n`);
     },
 
     untilInterrupted() {

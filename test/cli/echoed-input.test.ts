@@ -124,6 +124,21 @@ describe('control characters in echoed input are shown escaped: every error, war
   });
 });
 
+describe('--debug lines are clipped and escaped like every other line', () => {
+  test('a control-plane URL with a 100k-character path and an ESC: each debug line is short and shows `\\x1b`', async () => {
+    const url = `http://127.0.0.1:1/${'p'.repeat(100_000)}x\x1b[31m`;
+    const r = await ws.run(['--debug', 'whoami'], { env: { FACETS_CONTROL_PLANE_URL: url, FACETS_USERNAME: 'ci', FACETS_TOKEN: 'not-a-real-token' } });
+    expect(r.code).toBe(EXIT_CODES.UNREACHABLE);
+    const debug = r.stderr.split('\n').filter((line) => line.startsWith('debug:'));
+    expect(debug.length).toBeGreaterThanOrEqual(2);
+    for (const line of debug) {
+      expect(line.length).toBeLessThan(SHORT_OUTPUT);
+      expect(line).not.toContain('\x1b');
+    }
+    expect(debug.some((line) => line.includes('…'))).toBe(true);
+  });
+});
+
 describe('ci configure and ci show echo a routing rule with a control character escaped', () => {
   const pattern = "ma'\\\x1b[31min";
   test('the rule lines show `\\x1b`, on stdout of both commands', async () => {
