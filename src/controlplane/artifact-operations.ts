@@ -74,6 +74,7 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
       artifactUri: uri.artifactUri,
       digest: uri.digest,
       tag: uri.tag,
+      tags: uri.tag === null ? [] : [uri.tag],
       artifactType,
       registry,
       registrationType: config.registrationType,
@@ -87,13 +88,39 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
       createdAt: now(ctx),
       createdBy: ctx.identity.username,
     };
-    const stored = await insertRecorded(ctx, store, request, artifact, {
-      kind: 'REGISTERED',
-      summary: (to) => `registered ${artifact.artifactUri} to ${to ?? 'nowhere (unrouted)'}`,
-      details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule },
-    });
-    return { artifact: stored.artifact, ciName: integration.ciName, created: stored.created, routedTo: stored.artifact.registrationValue, rule: stored.artifact.appliedRule };
+    const event = { kind: 'REGISTERED' as const, details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule } };
+    const stored = await insertRecorded(ctx, store, request, artifact, { ...event, summary: (to) => `registered ${artifact.artifactUri} to ${to ?? 'nowhere (unrouted)'}` });
+    const tagged = stored.created ? stored.artifact : await tagRegistered(ctx, store, request, stored.artifact, artifact, event.details);
+    return { artifact: tagged, ciName: integration.ciName, created: stored.created, routedTo: tagged.registrationValue, rule: tagged.appliedRule };
   });
+}
+
+/**
+ * The same image registered again, perhaps under another tag: the existing artifact keeps every tag it was registered
+ * under (a new one is recorded in the history), and is answered under the URI and tag this registration named.
+ */
+async function tagRegistered(
+  ctx: ServiceContext,
+  store: Store,
+  request: { project: string; service: string },
+  existing: Artifact,
+  named: Artifact,
+  details: Record<string, unknown>,
+): Promise<Artifact> {
+  const added = named.tag !== null && (await store.addArtifactTag(existing.id, named.tag, named.artifactUri, named.createdAt));
+  const answered = { ...existing, artifactUri: named.artifactUri, tag: named.tag };
+  if (!added) return answered;
+  const place = eventPlace(existing.registrationType, existing.registrationValue);
+  await store.insertEvent(
+    newEvent(ctx, 'REGISTERED', {
+      project: request.project,
+      resourceName: request.service,
+      environment: place.environment,
+      summary: `registered ${named.artifactUri} to ${place.label ?? 'nowhere (unrouted)'}: artifact ${existing.id} (${existing.artifactUri}) gains tag ${named.tag}`,
+      details: { ...details, artifactId: existing.id, tagAdded: named.tag, ...place.details },
+    }),
+  );
+  return { ...answered, tags: [...existing.tags, named.tag!] };
 }
 
 /**
@@ -149,6 +176,18 @@ export async function listArtifacts(ctx: ServiceContext, project: string, servic
   return { ...page, limit, offset };
 }
 
+export async function getArtifact(ctx: ServiceContext, project: string, service: string, artifactId: string): Promise<Artifact> {
+  ctx.layouts.service(project, service);
+  const integration = await ctx.store.findIntegration(project, service);
+  const artifact = await ctx.store.getArtifact(artifactId);
+  if (!integration || !artifact || artifact.ciName !== integration.ciName) throw unknownArtifact(artifactId, service, integration?.ciName);
+  return artifact;
+}
+
+function unknownArtifact(artifactId: string, service: string, ciName: string | undefined): FacetsError {
+  return new FacetsError('NOT_FOUND', `artifact ${artifactId} does not exist for service ${service}${ciName ? ` (${ciName})` : ''}`, `run \`facetsctl artifacts list --service ${service}\` to see its artifacts`);
+}
+
 export async function promoteArtifact(ctx: ServiceContext, request: PromoteRequest): Promise<RegisterResult> {
   ctx.layouts.service(request.project, request.service);
   if (request.artifactId === undefined && request.from === undefined) {
@@ -187,9 +226,7 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
 async function promotionSource(store: Store, integration: CiIntegration, config: CiConfig, request: PromoteRequest): Promise<Artifact> {
   if (request.artifactId !== undefined) {
     const artifact = await store.getArtifact(request.artifactId);
-    if (!artifact || artifact.ciName !== integration.ciName) {
-      throw new FacetsError('NOT_FOUND', `artifact ${request.artifactId} does not exist for service ${integration.resourceName} (${integration.ciName})`, 'run `facetsctl artifacts list` to see its artifacts');
-    }
+    if (!artifact || artifact.ciName !== integration.ciName) throw unknownArtifact(request.artifactId, integration.resourceName, integration.ciName);
     if (artifact.registrationType !== config.registrationType) {
       throw new FacetsError('CONFLICT', `artifact ${artifact.id} was registered by ${artifact.registrationType} but the registration type is now ${config.registrationType}`, 'register it again under the current registration type');
     }

@@ -14,6 +14,7 @@ function artifact(change: Partial<Artifact>): Artifact {
     artifactUri: `127.0.0.1:5000/api:${seq}@sha256:${String(seq).padStart(64, '0')}`,
     digest: `sha256:${String(seq).padStart(64, '0')}`,
     tag: String(seq),
+    tags: [String(seq)],
     artifactType: 'docker_image',
     registry: 'local',
     registrationType: 'ENVIRONMENT',
