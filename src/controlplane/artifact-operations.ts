@@ -1,5 +1,7 @@
 // Registering, listing and promoting artifacts; each write is one transaction that re-reads inside.
 import { checkFreestyleUrl } from '../core/artifact-url';
+import { registrationTargets } from '../core/ci-config';
+import { configureCommand, deliveryCommand } from '../core/delivery';
 import { FacetsError } from '../core/errors';
 import { formatImageReference, parseImageReference } from '../core/image-reference';
 import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type CiIntegration, type Page, type Project, type RegistrationType } from '../core/model';
@@ -67,7 +69,7 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
       metadata,
       tag: uri.tag,
       requireRoute: request.requireRoute,
-    });
+    }, { service: request.service, strategy: integration.strategy });
     const artifact: Artifact = {
       id: monotonicId('art'),
       ciName: integration.ciName,
@@ -196,9 +198,10 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
   return ctx.store.transaction(async (store) => {
     const integration = await ensureIntegration(ctx, store, request.project, request.service);
     const config = await requireRoutingConfig(ctx, store, request.project, integration, 'promote an artifact');
-    const source = await promotionSource(store, integration, config, request);
+    const targets = registrationTargets(config, ctx.layouts.project(request.project));
+    const source = await promotionSource(store, integration, config, request, targets);
     const from = source.registrationValue;
-    const to = request.to ?? nextLevel(config, from);
+    const to = request.to ?? nextLevel(config, from, configureCommand({ service: request.service, strategy: integration.strategy }, `--promotion ${targets.join(',')}`));
     if (request.to !== undefined) {
       if (config.promotionHierarchy.length > 0 && from !== null) validatePromotion(config.promotionHierarchy, from, to);
       else checkTarget(ctx, request.project, config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream', to);
@@ -223,7 +226,7 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
   });
 }
 
-async function promotionSource(store: Store, integration: CiIntegration, config: CiConfig, request: PromoteRequest): Promise<Artifact> {
+async function promotionSource(store: Store, integration: CiIntegration, config: CiConfig, request: PromoteRequest, targets: string[]): Promise<Artifact> {
   if (request.artifactId !== undefined) {
     const artifact = await store.getArtifact(request.artifactId);
     if (!artifact || artifact.ciName !== integration.ciName) throw unknownArtifact(request.artifactId, integration.resourceName, integration.ciName);
@@ -235,15 +238,17 @@ async function promotionSource(store: Store, integration: CiIntegration, config:
   const from = request.from!;
   const artifact = await store.newestArtifact(integration.ciName, config.registrationType, from);
   if (!artifact) {
-    throw new FacetsError('NOT_FOUND', `no artifact registered to ${targetNoun(config.registrationType)} "${from}" for ${integration.ciName}`, `register one first with \`facetsctl register --service ${integration.resourceName} ...\``);
+    const put = deliveryCommand({ service: integration.resourceName, config, strategy: integration.strategy, targets }, from);
+    throw new FacetsError('NOT_FOUND', `no artifact registered to ${targetNoun(config.registrationType)} "${from}" for ${integration.ciName}`, `put one there first: \`${put}\``);
   }
   return artifact;
 }
 
-function nextLevel(config: CiConfig, from: string | null): string {
+/** `setHierarchy`: the `ci configure` that sets one with the project's own values. */
+function nextLevel(config: CiConfig, from: string | null, setHierarchy: string): string {
   if (from === null) throw new FacetsError('USAGE', 'the artifact is unrouted, so there is no next level to promote it to', 'pass --to VALUE');
   if (config.promotionHierarchy.length === 0) {
-    throw new FacetsError('USAGE', 'no promotion hierarchy is configured, so the next level is not known', 'pass --to VALUE, or set one with `facetsctl ci configure --promotion dev,staging,production`');
+    throw new FacetsError('USAGE', 'no promotion hierarchy is configured, so the next level is not known', `pass --to VALUE, or set one with \`${setHierarchy}\``);
   }
   const next = nextAfter(config.promotionHierarchy, from);
   if (next === null) throw new FacetsError('USAGE', `"${from}" is the top of the promotion hierarchy (${config.promotionHierarchy.join(' → ')}); there is nothing to promote it to`);

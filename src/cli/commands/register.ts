@@ -65,7 +65,7 @@ export async function precheckRegistration(cp: ControlPlane, project: string, se
 function checkRegistration(project: string, service: string, effective: EffectiveCiConfig, plan: RegistrationPlan): void {
   const refusal = registrationRefusal(project, service, effective.strategy ?? 'PROJECT_CI', effective.config, 'register an artifact');
   if (refusal) throw refusal;
-  planRegistration(effective.config!, plan);
+  planRegistration(effective.config!, plan, { service, strategy: effective.strategy ?? 'PROJECT_CI' });
 }
 
 /** What the registration asks the control plane: where to, with which metadata, for which tag. */
