@@ -186,13 +186,16 @@ export class HttpControlPlane implements ControlPlane {
     return result.created ? result : this.withAllTags(request.project, request.service, result);
   }
 
-  /** The result with every tag its artifact was registered under, where the control plane says (serve); else as answered. */
+  /**
+   * The result with every tag its artifact was registered under, where the control plane says (serve); else as answered:
+   * the registration is done, so a control plane without the path (Facets) or a failed lookup does not undo its success.
+   */
   private async withAllTags(project: string, service: string, result: RegisterResult): Promise<RegisterResult> {
     let tags: string[];
     try {
       ({ tags } = await this.getArtifact(project, service, result.artifact.id));
     } catch (e) {
-      if (e instanceof FacetsError && e.kind === 'NOT_FOUND') return result;
+      if (e instanceof FacetsError) return result;
       throw e;
     }
     return { ...result, artifact: { ...result.artifact, tags } };
