@@ -180,8 +180,29 @@ export class HttpControlPlane implements ControlPlane {
     }
     // Never retried: a register is a POST.
     const data = await this.call<RegisterResponseWire>({ method: 'POST', path, body });
-    if (!isEmpty(data)) return fromRegisterResponse(data);
-    return this.findRegistered(request);
+    if (isEmpty(data)) return this.findRegistered(request);
+    const result = fromRegisterResponse(data);
+    // A new artifact has the one tag; one registered before may have more, which only serve's own path lists.
+    return result.created ? result : this.withAllTags(request.project, request.service, result);
+  }
+
+  /**
+   * The result with every tag its artifact was registered under, where the control plane says (serve); else as answered:
+   * the registration is done, so a control plane without the path (Facets) or a failed lookup does not undo its success.
+   */
+  private async withAllTags(project: string, service: string, result: RegisterResult): Promise<RegisterResult> {
+    let tags: string[];
+    try {
+      ({ tags } = await this.getArtifact(project, service, result.artifact.id));
+    } catch (e) {
+      if (e instanceof FacetsError) return result;
+      throw e;
+    }
+    return { ...result, artifact: { ...result.artifact, tags } };
+  }
+
+  async getArtifact(project: string, service: string, artifactId: string): Promise<Artifact> {
+    return fromArtifactWire(await this.get<ArtifactWire>(`${resource(project, service)}${p`/artifacts/${artifactId}`}`));
   }
 
   /** A Facets control plane answers a register with no body: find the artifact it stored. */
@@ -227,7 +248,7 @@ export class HttpControlPlane implements ControlPlane {
       path: `${V1}/artifacts/promote`,
       query: { ciName, artifactId: request.artifactId, from: request.from, to: request.to },
     });
-    return fromRegisterResponse(data);
+    return this.withAllTags(request.project, request.service, fromRegisterResponse(data));
   }
 
   async attachImage(request: AttachRequest): Promise<Override> {

@@ -1,5 +1,7 @@
 // Registering, listing and promoting artifacts; each write is one transaction that re-reads inside.
 import { checkFreestyleUrl } from '../core/artifact-url';
+import { registrationTargets } from '../core/ci-config';
+import { configureCommand, deliveryCommand } from '../core/delivery';
 import { FacetsError } from '../core/errors';
 import { formatImageReference, parseImageReference } from '../core/image-reference';
 import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type CiIntegration, type Page, type Project, type RegistrationType } from '../core/model';
@@ -67,13 +69,14 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
       metadata,
       tag: uri.tag,
       requireRoute: request.requireRoute,
-    });
+    }, { service: request.service, strategy: integration.strategy });
     const artifact: Artifact = {
       id: monotonicId('art'),
       ciName: integration.ciName,
       artifactUri: uri.artifactUri,
       digest: uri.digest,
       tag: uri.tag,
+      tags: uri.tag === null ? [] : [uri.tag],
       artifactType,
       registry,
       registrationType: config.registrationType,
@@ -87,13 +90,39 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
       createdAt: now(ctx),
       createdBy: ctx.identity.username,
     };
-    const stored = await insertRecorded(ctx, store, request, artifact, {
-      kind: 'REGISTERED',
-      summary: (to) => `registered ${artifact.artifactUri} to ${to ?? 'nowhere (unrouted)'}`,
-      details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule },
-    });
-    return { artifact: stored.artifact, ciName: integration.ciName, created: stored.created, routedTo: stored.artifact.registrationValue, rule: stored.artifact.appliedRule };
+    const event = { kind: 'REGISTERED' as const, details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule } };
+    const stored = await insertRecorded(ctx, store, request, artifact, { ...event, summary: (to) => `registered ${artifact.artifactUri} to ${to ?? 'nowhere (unrouted)'}` });
+    const tagged = stored.created ? stored.artifact : await tagRegistered(ctx, store, request, stored.artifact, artifact, event.details);
+    return { artifact: tagged, ciName: integration.ciName, created: stored.created, routedTo: tagged.registrationValue, rule: tagged.appliedRule };
   });
+}
+
+/**
+ * The same image registered again, perhaps under another tag: the existing artifact keeps every tag it was registered
+ * under (a new one is recorded in the history), and is answered under the URI and tag this registration named.
+ */
+async function tagRegistered(
+  ctx: ServiceContext,
+  store: Store,
+  request: { project: string; service: string },
+  existing: Artifact,
+  named: Artifact,
+  details: Record<string, unknown>,
+): Promise<Artifact> {
+  const added = named.tag !== null && (await store.addArtifactTag(existing.id, named.tag, named.artifactUri, named.createdAt));
+  const answered = { ...existing, artifactUri: named.artifactUri, tag: named.tag };
+  if (!added) return answered;
+  const place = eventPlace(existing.registrationType, existing.registrationValue);
+  await store.insertEvent(
+    newEvent(ctx, 'REGISTERED', {
+      project: request.project,
+      resourceName: request.service,
+      environment: place.environment,
+      summary: `registered ${named.artifactUri} to ${place.label ?? 'nowhere (unrouted)'}: artifact ${existing.id} (${existing.artifactUri}) gains tag ${named.tag}`,
+      details: { ...details, artifactId: existing.id, tagAdded: named.tag, ...place.details },
+    }),
+  );
+  return { ...answered, tags: [...existing.tags, named.tag!] };
 }
 
 /**
@@ -149,6 +178,18 @@ export async function listArtifacts(ctx: ServiceContext, project: string, servic
   return { ...page, limit, offset };
 }
 
+export async function getArtifact(ctx: ServiceContext, project: string, service: string, artifactId: string): Promise<Artifact> {
+  ctx.layouts.service(project, service);
+  const integration = await ctx.store.findIntegration(project, service);
+  const artifact = await ctx.store.getArtifact(artifactId);
+  if (!integration || !artifact || artifact.ciName !== integration.ciName) throw unknownArtifact(artifactId, service, integration?.ciName);
+  return artifact;
+}
+
+function unknownArtifact(artifactId: string, service: string, ciName: string | undefined): FacetsError {
+  return new FacetsError('NOT_FOUND', `artifact ${artifactId} does not exist for service ${service}${ciName ? ` (${ciName})` : ''}`, `run \`facetsctl artifacts list --service ${service}\` to see its artifacts`);
+}
+
 export async function promoteArtifact(ctx: ServiceContext, request: PromoteRequest): Promise<RegisterResult> {
   ctx.layouts.service(request.project, request.service);
   if (request.artifactId === undefined && request.from === undefined) {
@@ -157,9 +198,10 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
   return ctx.store.transaction(async (store) => {
     const integration = await ensureIntegration(ctx, store, request.project, request.service);
     const config = await requireRoutingConfig(ctx, store, request.project, integration, 'promote an artifact');
-    const source = await promotionSource(store, integration, config, request);
+    const targets = registrationTargets(config, ctx.layouts.project(request.project));
+    const source = await promotionSource(store, integration, config, request, targets);
     const from = source.registrationValue;
-    const to = request.to ?? nextLevel(config, from);
+    const to = request.to ?? nextLevel(config, from, configureCommand({ service: request.service, strategy: integration.strategy }, `--promotion ${targets.join(',')}`));
     if (request.to !== undefined) {
       if (config.promotionHierarchy.length > 0 && from !== null) validatePromotion(config.promotionHierarchy, from, to);
       else checkTarget(ctx, request.project, config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream', to);
@@ -184,12 +226,10 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
   });
 }
 
-async function promotionSource(store: Store, integration: CiIntegration, config: CiConfig, request: PromoteRequest): Promise<Artifact> {
+async function promotionSource(store: Store, integration: CiIntegration, config: CiConfig, request: PromoteRequest, targets: string[]): Promise<Artifact> {
   if (request.artifactId !== undefined) {
     const artifact = await store.getArtifact(request.artifactId);
-    if (!artifact || artifact.ciName !== integration.ciName) {
-      throw new FacetsError('NOT_FOUND', `artifact ${request.artifactId} does not exist for service ${integration.resourceName} (${integration.ciName})`, 'run `facetsctl artifacts list` to see its artifacts');
-    }
+    if (!artifact || artifact.ciName !== integration.ciName) throw unknownArtifact(request.artifactId, integration.resourceName, integration.ciName);
     if (artifact.registrationType !== config.registrationType) {
       throw new FacetsError('CONFLICT', `artifact ${artifact.id} was registered by ${artifact.registrationType} but the registration type is now ${config.registrationType}`, 'register it again under the current registration type');
     }
@@ -198,15 +238,17 @@ async function promotionSource(store: Store, integration: CiIntegration, config:
   const from = request.from!;
   const artifact = await store.newestArtifact(integration.ciName, config.registrationType, from);
   if (!artifact) {
-    throw new FacetsError('NOT_FOUND', `no artifact registered to ${targetNoun(config.registrationType)} "${from}" for ${integration.ciName}`, `register one first with \`facetsctl register --service ${integration.resourceName} ...\``);
+    const put = deliveryCommand({ service: integration.resourceName, config, strategy: integration.strategy, targets }, from);
+    throw new FacetsError('NOT_FOUND', `no artifact registered to ${targetNoun(config.registrationType)} "${from}" for ${integration.ciName}`, `put one there first: \`${put}\``);
   }
   return artifact;
 }
 
-function nextLevel(config: CiConfig, from: string | null): string {
+/** `setHierarchy`: the `ci configure` that sets one with the project's own values. */
+function nextLevel(config: CiConfig, from: string | null, setHierarchy: string): string {
   if (from === null) throw new FacetsError('USAGE', 'the artifact is unrouted, so there is no next level to promote it to', 'pass --to VALUE');
   if (config.promotionHierarchy.length === 0) {
-    throw new FacetsError('USAGE', 'no promotion hierarchy is configured, so the next level is not known', 'pass --to VALUE, or set one with `facetsctl ci configure --promotion dev,staging,production`');
+    throw new FacetsError('USAGE', 'no promotion hierarchy is configured, so the next level is not known', `pass --to VALUE, or set one with \`${setHierarchy}\``);
   }
   const next = nextAfter(config.promotionHierarchy, from);
   if (next === null) throw new FacetsError('USAGE', `"${from}" is the top of the promotion hierarchy (${config.promotionHierarchy.join(' → ')}); there is nothing to promote it to`);

@@ -7,7 +7,7 @@ import { CI_STRATEGIES, OPERATORS, REGISTRATION_TYPES, type CiConfig, type Crite
 import { branchRule, parseAdvancedRule } from '../core/routing';
 import { join, nodeOf, valueOf, YamlReader, type YamlNode } from './yaml-reader';
 
-const HINT = 'fix the CI/CD file (see the README, "CI/CD file")';
+const HINT = 'fix the CI/CD file (see the README, "Configure CI/CD")';
 const CI_KEYS = ['registrationType', 'ciStrategy', 'branchRules', 'rules', 'promotion', 'policy'] as const;
 
 export function loadCiFile(file: string, project?: Project): Partial<CiConfig> {
@@ -16,7 +16,7 @@ export function loadCiFile(file: string, project?: Project): Partial<CiConfig> {
   try {
     text = readFileSync(absolute, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FacetsError('NOT_FOUND', `CI/CD file ${absolute} does not exist`, 'check the path given to --file');
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FacetsError('NOT_FOUND', `CI/CD file ${absolute} does not exist`, 'check the path given to --from-file');
     throw new FacetsError('USAGE', `cannot read CI/CD file ${absolute}: ${(e as Error).message}`, 'check the file permissions');
   }
   return parseCiFile(text, path.basename(absolute), project);

@@ -2,6 +2,7 @@
 import { FacetsError } from '../core/errors';
 import type { Artifact, HistoryEvent, HistoryKind, Override, Page, Project, Resolution } from '../core/model';
 import { registriesHolding } from '../core/registry-match';
+import { registrationTargets } from '../core/ci-config';
 import { resolveArtifact } from '../core/resolution';
 import { checkArtifactType, parseArtifactUri, registryFor } from './artifact-operations';
 import { effectiveCiConfig, ensureIntegration } from './ci-operations';
@@ -129,7 +130,8 @@ export async function resolve(ctx: ServiceContext, project: string, service: str
   const store = ctx.store;
   {
     const integration = await store.findIntegration(project, service);
-    const effective = integration ? await effectiveCiConfig(ctx, store, project, integration) : null;
+    // Without an integration the service will inherit the project's configuration: hints follow it.
+    const config = integration ? (await effectiveCiConfig(ctx, store, project, integration)).config : await store.findCiConfig(project, null);
     const results: Resolution[] = [];
     for (const env of environments) {
       const { override } = await store.getOverrideState(project, service, env.name);
@@ -142,9 +144,11 @@ export async function resolve(ctx: ServiceContext, project: string, service: str
       results.push(
         resolveArtifact({
           environment: env,
+          service,
           ciName: integration?.ciName ?? null,
           strategy: integration?.strategy ?? null,
-          registrationType: effective?.config?.registrationType ?? null,
+          config,
+          targets: config ? registrationTargets(config, layout) : undefined,
           override,
           artifacts,
         }),

@@ -1,7 +1,7 @@
 // The control plane's domain service: the ControlPlane interface (src/core/control-plane.ts) over a Store.
 import { userInfo } from 'node:os';
 import type { ImageStrategy } from '../core/model';
-import { listArtifacts, promoteArtifact, registerArtifact } from './artifact-operations';
+import { getArtifact, listArtifacts, promoteArtifact, registerArtifact } from './artifact-operations';
 import { configureCi, ensureIntegration, getCiConfig, resetCi, setImageStrategy } from './ci-operations';
 import type { ServiceContext } from './context';
 import { Layouts } from './layout';
@@ -139,6 +139,10 @@ export class ControlPlaneService implements ControlPlane {
 
   listArtifacts(project: string, service: string, query?: ArtifactQuery) {
     return listArtifacts(this.ctx, project, service, query);
+  }
+
+  getArtifact(project: string, service: string, artifactId: string) {
+    return getArtifact(this.ctx, project, service, artifactId);
   }
 
   promoteArtifact(request: PromoteRequest) {

@@ -47,6 +47,7 @@ export interface RegisterRequest {
 }
 
 export interface RegisterResult {
+  /** Answered under the URI and tag the request named: the same digest registered before as 1.5.0, now as 2.0.0, says 2.0.0. */
   artifact: Artifact;
   ciName: string;
   /** false when the same (ciName, digest, registrationValue) was registered before. */
@@ -137,6 +138,8 @@ export interface ControlPlane {
 
   registerArtifact(request: RegisterRequest): Promise<RegisterResult>;
   listArtifacts(project: string, service: string, query?: ArtifactQuery): Promise<Page<Artifact>>;
+  /** One artifact of the service (NOT_FOUND when it has no such artifact). */
+  getArtifact(project: string, service: string, artifactId: string): Promise<Artifact>;
   promoteArtifact(request: PromoteRequest): Promise<RegisterResult>;
 
   attachImage(request: AttachRequest): Promise<Override>;

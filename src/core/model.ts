@@ -130,6 +130,8 @@ export interface Artifact {
   artifactUri: string;
   digest: string | null;
   tag: string | null;
+  /** Every tag it was registered under, first registration first (the same digest pushed again as 2.0.0 adds "2.0.0"). */
+  tags: string[];
   artifactType: ArtifactType;
   registry: string | null;
   registrationType: RegistrationType;

@@ -27,7 +27,8 @@ function compile(pattern: string): RegExp {
   }
 }
 
-export function checkPolicy(policy: ImageVersionPolicy, a: PolicySubject): void {
+/** `promotedOnlyHint`: what to run instead, when the caller knows the service and the promotion hierarchy. */
+export function checkPolicy(policy: ImageVersionPolicy, a: PolicySubject, promotedOnlyHint?: string): void {
   if (a.tag !== null && policy.deniedTags?.includes(a.tag)) {
     throw new FacetsError(
       'POLICY',
@@ -58,7 +59,7 @@ export function checkPolicy(policy: ImageVersionPolicy, a: PolicySubject): void 
     throw new FacetsError(
       'POLICY',
       `"${a.registrationValue}" takes only promoted artifacts under the image version policy (promotedOnly)`,
-      'register it to an earlier stage and run `facetsctl promote`',
+      promotedOnlyHint ?? 'register it to an earlier stage and run `facetsctl promote`',
       { rule: 'promotedOnly', registrationValue: a.registrationValue },
     );
   }

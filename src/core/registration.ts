@@ -2,6 +2,7 @@
 // registers, and push asks them before pushing so that a refused image never reaches the registry.
 import { FacetsError } from './errors';
 import type { CiConfig, Criterion, ImageStrategy } from './model';
+import { promotedOnlyHint, type DeliveryContext } from './delivery';
 import { checkPolicy } from './policy';
 import { routeArtifact } from './routing';
 
@@ -13,7 +14,7 @@ export function registrationRefusal(project: string, service: string, strategy: 
     return new FacetsError(
       'CONFLICT',
       `service ${service} uses manual attach; use \`facetsctl attach\` or switch strategy`,
-      `run \`facetsctl attach --service ${service} ...\`, or switch with \`facetsctl ci configure --service ${service} ...\``,
+      `run \`facetsctl attach IMAGE --service ${service} --environment ENVIRONMENT\`, or switch with \`facetsctl ci configure --service ${service} --strategy project\``,
       { strategy: 'MANUAL' },
     );
   }
@@ -62,8 +63,13 @@ export interface RegistrationPlan {
 /**
  * Where a registration under `config` goes (null = stored unrouted) and the rule that routed it; throws what the
  * registration would be refused for: the wrong kind of target, no rule with requireRoute, the image version policy.
+ * `owner` (the service and its strategy) lets a refusal name the command that would work.
  */
-export function planRegistration(config: CiConfig, plan: RegistrationPlan): { registrationValue: string | null; rule: Criterion | null } {
+export function planRegistration(
+  config: CiConfig,
+  plan: RegistrationPlan,
+  owner?: Omit<DeliveryContext, 'config'>,
+): { registrationValue: string | null; rule: Criterion | null } {
   let registrationValue: string | null;
   let rule: Criterion | null = null;
   if (plan.kind === 'metadata') {
@@ -75,6 +81,7 @@ export function planRegistration(config: CiConfig, plan: RegistrationPlan): { re
     if (refusal) throw refusal;
     registrationValue = plan.value ?? null;
   }
-  checkPolicy(config.policy, { tag: plan.tag, registrationValue, promoted: false });
+  const hint = owner && registrationValue !== null ? promotedOnlyHint({ ...owner, config }, registrationValue) : undefined;
+  checkPolicy(config.policy, { tag: plan.tag, registrationValue, promoted: false }, hint);
   return { registrationValue, rule };
 }

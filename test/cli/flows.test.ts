@@ -45,7 +45,7 @@ describe('artifacts list: newest first, filtered by target, paged with --limit/-
   });
   test('human output is a table, and says where the next page starts', async () => {
     const r = await ws.run(['artifacts', 'list', '-s', 'checkout', '--limit', '2']);
-    expect(r.stdout.split('\n')[0]).toMatch(/^ID +TARGET +ARTIFACT +BRANCH +PROMOTED +CREATED$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^ID +TARGET +ARTIFACT +TAGS +BRANCH +PROMOTED +CREATED$/);
     // The table shows the digest's first 12 hex digits (--no-trunc: all of it).
     expect(r.stdout).toContain(uri(2).slice(0, -52) + ' ');
     expect(r.stderr).toContain('3 in all; next page: --offset 2');

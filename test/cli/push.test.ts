@@ -313,7 +313,7 @@ describe('the image version policy is checked before pushing: a refused tag neve
 
 describe('what the registration would be refused for is refused before pushing, with the error register gives: nothing pushed, nothing registered', () => {
   const cases: Array<[string, string[][], string[], number, RegExp, RegExp]> = [
-    ['a service on the MANUAL strategy', [['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev'], ['ci', 'configure', '--service', 'checkout', '--strategy', 'manual']], ['--git-ref', 'main'], EXIT_CODES.CONFLICT, /^service checkout uses manual attach; use `facetsctl attach` or switch strategy$/, /facetsctl attach --service checkout/],
+    ['a service on the MANUAL strategy', [['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev'], ['ci', 'configure', '--service', 'checkout', '--strategy', 'manual']], ['--git-ref', 'main'], EXIT_CODES.CONFLICT, /^service checkout uses manual attach; use `facetsctl attach` or switch strategy$/, /facetsctl attach IMAGE --service checkout/],
     ['a service with no CI/CD configuration', [], ['--git-ref', 'main'], EXIT_CODES.USAGE, /^cannot register an artifact: project shop has no CI\/CD configuration/, /facetsctl ci configure/],
     ['a release stream where the registration type is ENVIRONMENT', [['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev']], ['--release-stream', 'QA'], EXIT_CODES.USAGE, /^the registration type is ENVIRONMENT, so artifacts are registered to an environment/, /--environment NAME/],
     ['--require-route and no rule for the branch', [['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev']], ['--git-ref', 'feature/x', '--require-route'], EXIT_CODES.POLICY, /^no routing rule matches BRANCH_NAME=feature\/x/, /facetsctl ci configure/],
@@ -341,5 +341,38 @@ describe('what the registration would be refused for is refused before pushing, 
     } finally {
       w.remove();
     }
+  });
+});
+
+describe('the same image pushed again under another tag: the artifact knows every tag, and the output names the tag pushed', () => {
+  test('push IMAGE:1.5.0, then push it --tag 2.0.0: "Already registered …:2.0.0@digest", GitHub outputs say 2.0.0, artifacts list shows both tags', async () => {
+    const image = await localImage('retag');
+    const repository = uniqueRepo('retag');
+    const args = ['push', image, '-s', 'checkout', '--registry', 'open', '--repository', repository, '--environment', 'dev'];
+    const first = await ws.run(['--json', ...args, '--tag', '1.5.0']);
+    expect(first.code).toBe(0);
+    const digest = first.json().artifact.digest as string;
+    expect(first.json()).toMatchObject({ created: true, artifactUri: `${open.host}/${repository}:1.5.0@${digest}`, artifact: { tag: '1.5.0', tags: ['1.5.0'] } });
+
+    const outputs = path.join(ws.dir, `github-output-${tagCounter}`);
+    fs.writeFileSync(outputs, '');
+    const github = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs };
+    const second = await ws.run([...args, '--tag', '2.0.0'], { env: github });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`Already registered ${open.host}/${repository}:2.0.0@${digest}\n`);
+    expect(second.stdout).toContain(`tags     1.5.0, 2.0.0 (artifact ${first.json().artifact.id})`);
+    expect(fs.readFileSync(outputs, 'utf8')).toContain(`artifact-uri=${open.host}/${repository}:2.0.0@${digest}\n`);
+
+    const third = await ws.run(['--json', ...args, '--tag', '2.0.0']);
+    expect(third.json()).toMatchObject({
+      created: false,
+      artifactUri: `${open.host}/${repository}:2.0.0@${digest}`,
+      artifact: { id: first.json().artifact.id, artifactUri: `${open.host}/${repository}:2.0.0@${digest}`, tag: '2.0.0', tags: ['1.5.0', '2.0.0'] },
+    });
+
+    const listed = (await ws.run(['--json', 'artifacts', 'list', '-s', 'checkout', '-e', 'dev'])).json().items.find((a: { id: string }) => a.id === first.json().artifact.id);
+    expect(listed).toMatchObject({ artifactUri: `${open.host}/${repository}:1.5.0@${digest}`, tag: '1.5.0', tags: ['1.5.0', '2.0.0'] });
+    const table = await ws.run(['artifacts', 'list', '-s', 'checkout', '-e', 'dev']);
+    expect(table.stdout).toMatch(new RegExp(`^${first.json().artifact.id} .* 1\\.5\\.0,2\\.0\\.0 `, 'm'));
   });
 });

@@ -421,5 +421,21 @@ export function contractSuite(label: string, factory: ContractFactory): void {
         expect(await cp.listArtifacts(PROJECT, 'cart')).toMatchObject({ items: [], total: 0 });
       });
     });
+
+    describe('An artifact knows every tag it was registered under; a registration is answered under the tag it named', () => {
+      test('the same digest as 1.5.0, then 2.0.0: one artifact, answered as 2.0.0, listed with both tags, promoted with both', async () => {
+        await configure(ENVIRONMENT_CONFIG);
+        const first = await registerTo(pinned('shop/checkout', '1.5.0', 't'), 'environment', 'dev');
+        expect(first.artifact).toMatchObject({ tag: '1.5.0', tags: ['1.5.0'] });
+        const second = await registerTo(pinned('shop/checkout', '2.0.0', 't'), 'environment', 'dev');
+        expect(second).toMatchObject({ created: false, artifact: { id: first.artifact.id, artifactUri: pinned('shop/checkout', '2.0.0', 't'), tag: '2.0.0', tags: ['1.5.0', '2.0.0'] } });
+        const { items } = await cp.listArtifacts(PROJECT, 'checkout');
+        expect(items).toEqual([expect.objectContaining({ id: first.artifact.id, artifactUri: pinned('shop/checkout', '1.5.0', 't'), tag: '1.5.0', tags: ['1.5.0', '2.0.0'] })]);
+        expect(await cp.getArtifact(PROJECT, 'checkout', first.artifact.id)).toEqual(items[0]);
+        const promoted = await cp.promoteArtifact({ project: PROJECT, service: 'checkout', from: 'dev' });
+        expect(promoted.artifact).toMatchObject({ registrationValue: 'staging', tag: '1.5.0', tags: ['1.5.0', '2.0.0'] });
+        await expect(cp.getArtifact(PROJECT, 'checkout', 'art_nosuch')).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+      });
+    });
   });
 }

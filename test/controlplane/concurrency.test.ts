@@ -22,7 +22,7 @@ function rows(dbPath: string, query: string): unknown[] {
   }
 }
 
-// Another OS process on the same state: loads the TypeScript sources through swc, registers FROM..TO, prints results.
+// Another OS process on the same state: loads the TypeScript sources through swc, registers FROM..TO (tag 1.0.n, digest n or DIGEST), prints results.
 const WORKER = `
 const fs = require('fs');
 const swc = require('@swc/core');
@@ -38,7 +38,7 @@ const { openEmbeddedControlPlane } = require('./src/controlplane/index.ts');
   process.stdin.destroy();
   const jobs = [];
   for (let n = Number(process.env.FROM); n <= Number(process.env.TO); n++) {
-    const digest = 'sha256:' + n.toString(16).padStart(64, '0');
+    const digest = 'sha256:' + Number(process.env.DIGEST || n).toString(16).padStart(64, '0');
     jobs.push(cp.service.registerArtifact({ project: 'shop', service: 'checkout', artifactUri: '127.0.0.1:5000/shop/checkout:1.0.' + n + '@' + digest, target: { kind: 'environment', value: 'dev' } }));
   }
   const results = await Promise.all(jobs);
@@ -123,6 +123,33 @@ describe('concurrent registrations lose nothing and duplicate nothing', () => {
       expect([...byDigest.values()].every((ids) => ids.size === 1)).toBe(true);
       expect(mine.filter((m) => m.created).length + theirs.filter((t) => t.created).length).toBe(60);
       expect(await first.service.store.countArtifacts()).toBe(60);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('the same digest registered under different tags at once: one artifact that knows every tag', () => {
+  test('another process and this one register one digest under 20 tags each: 1 artifact, 40 tags, 40 REGISTERED events', async () => {
+    const first = await configured();
+    const child = spawn(process.execPath, ['-e', WORKER], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...process.env, FIXTURE_DIR: first.dir, FROM: '1', TO: '20', DIGEST: '7' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    try {
+      const { ready, output } = collect(child);
+      await ready;
+      child.stdin!.end('GO\n');
+      const mine = await Promise.all(Array.from({ length: 20 }, (_, i) => first.service.registerArtifact(register(7, { artifactUri: image(`2.0.${i + 1}`, 7) }))));
+      const theirs = JSON.parse(await output) as { created: boolean; id: string }[];
+      const ids = new Set([...mine.map((m) => m.artifact.id), ...theirs.map((t) => t.id)]);
+      expect(ids.size).toBe(1);
+      expect(mine.filter((m) => m.created).length + theirs.filter((t) => t.created).length).toBe(1);
+      const { tags } = await first.service.getArtifact('shop', 'checkout', [...ids][0]);
+      const expected = Array.from({ length: 20 }, (_, i) => [`1.0.${i + 1}`, `2.0.${i + 1}`]).flat();
+      expect([...tags].sort()).toEqual(expected.sort());
+      expect(rows(first.dbPath, "select count(*) as n from events where kind = 'REGISTERED'")).toEqual([{ n: 40 }]);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -21,6 +21,7 @@ const METHODS = [
   'resetCi',
   'registerArtifact',
   'listArtifacts',
+  'getArtifact',
   'promoteArtifact',
   'attachImage',
   'detachImage',

@@ -204,6 +204,46 @@ describe('registering the same (ciName, digest, registrationValue) again returns
     expect(second.artifact.id).toBe(first.artifact.id);
   });
 
+  test('the artifact knows every tag it was registered under; the answer names the URI and tag registered now', async () => {
+    const { service } = await configured();
+    const first = await service.registerArtifact(req({ artifactUri: image('1.5.0', 1) }));
+    expect(first.artifact).toMatchObject({ tag: '1.5.0', tags: ['1.5.0'] });
+    const second = await service.registerArtifact(req({ artifactUri: image('2.0.0', 1) }));
+    expect(second).toMatchObject({ created: false, artifact: { id: first.artifact.id, artifactUri: image('2.0.0', 1), tag: '2.0.0', tags: ['1.5.0', '2.0.0'] } });
+    const again = await service.registerArtifact(req({ artifactUri: image('1.5.0', 1) }));
+    expect(again.artifact).toMatchObject({ artifactUri: image('1.5.0', 1), tag: '1.5.0', tags: ['1.5.0', '2.0.0'] });
+    const { items } = await service.listArtifacts('shop', 'checkout');
+    expect(items).toEqual([expect.objectContaining({ id: first.artifact.id, artifactUri: image('1.5.0', 1), tag: '1.5.0', tags: ['1.5.0', '2.0.0'] })]);
+    expect(await service.getArtifact('shop', 'checkout', first.artifact.id)).toEqual(items[0]);
+    const events = await service.history('shop', 'checkout', { kinds: ['REGISTERED'] });
+    expect(events.items.map((e) => e.summary)).toEqual([
+      `registered ${image('2.0.0', 1)} to dev: artifact ${first.artifact.id} (${image('1.5.0', 1)}) gains tag 2.0.0`,
+      `registered ${image('1.5.0', 1)} to dev`,
+    ]);
+  });
+
+  test('a tag the image version policy refuses is not added to an artifact registered before', async () => {
+    const { service } = await configured({ policy: { deniedTags: ['latest'] } });
+    const first = await service.registerArtifact(req({ artifactUri: image('1.5.0', 1) }));
+    await expect(service.registerArtifact(req({ artifactUri: image('latest', 1) }))).rejects.toMatchObject({ kind: 'POLICY' });
+    expect((await service.getArtifact('shop', 'checkout', first.artifact.id)).tags).toEqual(['1.5.0']);
+  });
+
+  test('a promoted artifact carries the tags of its source', async () => {
+    const { service } = await configured();
+    await service.registerArtifact(req({ artifactUri: image('1.5.0', 1) }));
+    await service.registerArtifact(req({ artifactUri: image('2.0.0', 1) }));
+    const promoted = await service.promoteArtifact({ project: 'shop', service: 'checkout', from: 'dev' });
+    expect(promoted.artifact).toMatchObject({ registrationValue: 'staging', tags: ['1.5.0', '2.0.0'] });
+    expect((await service.getArtifact('shop', 'checkout', promoted.artifact.id)).tags).toEqual(['1.5.0', '2.0.0']);
+  });
+
+  test('an artifact of another service is not found through this one', async () => {
+    const { service } = await configured();
+    const cart = await service.registerArtifact(req({ service: 'cart' }));
+    await expect(service.getArtifact('shop', 'checkout', cart.artifact.id)).rejects.toMatchObject({ kind: 'NOT_FOUND', hint: 'run `facetsctl artifacts list --service checkout` to see its artifacts' });
+  });
+
   test('the same digest to another environment is a new artifact', async () => {
     const { service } = await configured();
     await service.registerArtifact(req());

@@ -1,7 +1,12 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { openStore } from '../../src/controlplane';
-import { image, openFixture, SHOP_BLUEPRINT, tempDir } from './fixture';
+import { SQLITE_MIGRATIONS } from '../../src/controlplane/store/sqlite-migrations';
+import { digest, image, openFixture, SHOP_BLUEPRINT, tempDir } from './fixture';
+
+const ALL_MIGRATIONS = Object.keys(SQLITE_MIGRATIONS).sort();
 
 function inspect(dbPath: string) {
   const db = new BetterSqlite3(dbPath, { readonly: true });
@@ -24,7 +29,7 @@ describe('the store is a SQLite file with versioned migrations, WAL, and foreign
     await store.close();
     const { journalMode, tables, migrations } = inspect(dbPath);
     expect(journalMode).toBe('wal');
-    expect(migrations).toEqual(['0001_initial']);
+    expect(migrations).toEqual(ALL_MIGRATIONS);
     for (const table of ['projects', 'environments', 'release_streams', 'resources', 'registries', 'ci_integrations', 'ci_configs', 'routing_rules', 'promotion_workflows', 'artifacts', 'overrides', 'events', 'api_tokens']) {
       expect(tables).toContain(table);
     }
@@ -36,7 +41,7 @@ describe('the store is a SQLite file with versioned migrations, WAL, and foreign
     expect(registered.mode).toBe('CUSTOM');
     const again = await fixture.reopen();
     expect((await again.service.getCiConfig('shop')).config?.registrationType).toBe('ENVIRONMENT');
-    expect(inspect(again.dbPath).migrations).toEqual(['0001_initial']);
+    expect(inspect(again.dbPath).migrations).toEqual(ALL_MIGRATIONS);
   });
 
   test('artifacts are unique on (ciName, digest or URI, registration type, registration value), with unrouted as the empty value', async () => {
@@ -52,6 +57,58 @@ describe('the store is a SQLite file with versioned migrations, WAL, and foreign
     })();
     // Matched by code: better-sqlite3's error class comes from the first test file's module registry.
     await expect(fixture.service.store.insertArtifact({ ...artifact, id: 'orphan', ciName: 'no-such-ci-name' })).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+  });
+});
+
+/** A database as an older facetsctl left it: only the migrations up to `last` applied. */
+async function databaseAt(dbPath: string, last: string): Promise<void> {
+  mkdirSync(path.dirname(dbPath), { recursive: true });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new BetterSqlite3(dbPath) }) });
+  const older = Object.fromEntries(Object.entries(SQLITE_MIGRATIONS).filter(([name]) => name <= last));
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => older } }).migrateToLatest();
+  await db.destroy();
+  if (error) throw error;
+}
+
+/** Rows as 0001's code wrote them: a CI integration and artifacts with their one `tag` column. */
+function writeOldRows(dbPath: string, ciName: string): void {
+  const db = new BetterSqlite3(dbPath);
+  try {
+    const at = '2025-01-01T00:00:00.000Z';
+    db.prepare('insert into projects (name, synced_at) values (?, ?)').run('shop', at);
+    db.prepare("insert into ci_integrations values ('ci_1', 'shop', 'service', 'checkout', ?, 'PROJECT_CI', ?, 'alice')").run(ciName, at);
+    const artifact = db.prepare(
+      `insert into artifacts (id, ci_name, artifact_uri, digest, tag, artifact_type, registry, registration_type, registration_value, identity_key, registration_key, metadata, promoted, created_at, created_by)
+       values (?, ?, ?, ?, ?, ?, 'local', 'ENVIRONMENT', 'dev', ?, 'dev', '{}', 0, ?, 'alice')`,
+    );
+    artifact.run('art_old1', ciName, image('1.5.0', 1), digest(1), '1.5.0', 'docker_image', digest(1), at);
+    artifact.run('art_old2', ciName, 'https://artifacts.example.com/checkout.zip', null, null, 'freestyle', 'https://artifacts.example.com/checkout.zip', at);
+  } finally {
+    db.close();
+  }
+}
+
+describe('0003_artifact_tags: a database of the previous schema is migrated, and its artifacts keep their tag', () => {
+  test('each artifact of a 0001 database gets its own tag as its first; a new tag of the same digest is added to it', async () => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, '.facets', 'state.db');
+    await databaseAt(dbPath, '0001_initial');
+    expect(inspect(dbPath).tables).not.toContain('artifact_tags');
+    writeOldRows(dbPath, 'shop-checkout-old12345');
+
+    const fixture = await openFixture(SHOP_BLUEPRINT, {}, dir);
+    expect(inspect(dbPath).migrations).toEqual(ALL_MIGRATIONS);
+    const { service } = fixture;
+    expect((await service.getArtifact('shop', 'checkout', 'art_old1')).tags).toEqual(['1.5.0']);
+    expect((await service.getArtifact('shop', 'checkout', 'art_old2')).tags).toEqual([]);
+
+    await service.configureCi({ project: 'shop', config: { registrationType: 'ENVIRONMENT' } });
+    const again = await service.registerArtifact({ project: 'shop', service: 'checkout', artifactUri: image('2.0.0', 1), target: { kind: 'environment', value: 'dev' } });
+    expect(again).toMatchObject({ created: false, artifact: { id: 'art_old1', artifactUri: image('2.0.0', 1), tags: ['1.5.0', '2.0.0'] } });
+    expect((await service.listArtifacts('shop', 'checkout')).items.map((a) => [a.id, a.tags])).toEqual([
+      ['art_old2', []],
+      ['art_old1', ['1.5.0', '2.0.0']],
+    ]);
   });
 });
 

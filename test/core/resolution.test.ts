@@ -1,4 +1,4 @@
-import type { Artifact, Environment, Override } from '../../src/core/model';
+import type { Artifact, CiConfig, Environment, Override, RegistrationType } from '../../src/core/model';
 import { compareNewestFirst, newestArtifact, resolveArtifact, type ResolutionInput } from '../../src/core/resolution';
 
 const CI = 'shop-api-1a2b3c4d';
@@ -14,6 +14,7 @@ function artifact(change: Partial<Artifact>): Artifact {
     artifactUri: `127.0.0.1:5000/api:${seq}@sha256:${String(seq).padStart(64, '0')}`,
     digest: `sha256:${String(seq).padStart(64, '0')}`,
     tag: String(seq),
+    tags: [String(seq)],
     artifactType: 'docker_image',
     registry: 'local',
     registrationType: 'ENVIRONMENT',
@@ -43,11 +44,22 @@ const override: Override = {
   updatedBy: 'bob',
 };
 
-const input = (change: Partial<ResolutionInput>): ResolutionInput => ({
+const configOf = (registrationType: RegistrationType, more: Partial<CiConfig> = {}): CiConfig => ({
+  registrationType,
+  ciStrategy: 'SIMPLE',
+  routingRules: [],
+  promotionHierarchy: [],
+  policy: {},
+  ...more,
+});
+
+/** `registrationType` stands for a configuration of that type with nothing else set (null: none configured). */
+const input = ({ registrationType = 'ENVIRONMENT', ...change }: Partial<ResolutionInput> & { registrationType?: RegistrationType | null }): ResolutionInput => ({
   environment: dev,
+  service: 'api',
   ciName: CI,
   strategy: 'PROJECT_CI',
-  registrationType: 'ENVIRONMENT',
+  config: registrationType === null ? null : configOf(registrationType),
   override: null,
   artifacts: [],
   ...change,
@@ -95,7 +107,7 @@ describe('with ENVIRONMENT registration, the newest artifact registered to the e
       source: null,
       artifactId: null,
       revision: null,
-      reason: `no artifact registered to environment "dev" for ${CI}; register one with \`facetsctl register ... --environment dev\``,
+      reason: `no artifact registered to environment "dev" for ${CI}; register one with \`facetsctl register IMAGE --service api --environment dev\``,
     });
   });
 });
@@ -115,7 +127,7 @@ describe('with RELEASE_STREAM registration, the newest artifact registered to th
     const resolution = resolveArtifact(input({ environment: prod, registrationType: 'RELEASE_STREAM' }));
     expect(resolution.resolved).toBe(false);
     expect(resolution.reason).toBe(
-      `no artifact registered to release stream "stable" (of environment "prod") for ${CI}; register one with \`facetsctl register ... --release-stream stable\``,
+      `no artifact registered to release stream "stable" (of environment "prod") for ${CI}; register one with \`facetsctl register IMAGE --service api --release-stream stable\``,
     );
   });
 
@@ -128,7 +140,7 @@ describe('with RELEASE_STREAM registration, the newest artifact registered to th
 
 describe('without an override, other strategies say what is missing', () => {
   test.each([
-    [{ strategy: 'MANUAL' as const, environment: prod }, 'service uses MANUAL strategy and environment "prod" has no attached image; run `facetsctl attach ... --environment prod`'],
+    [{ strategy: 'MANUAL' as const, environment: prod }, 'service uses MANUAL strategy and environment "prod" has no attached image; run `facetsctl attach IMAGE --service api --environment prod`'],
     [{ strategy: null, ciName: null }, 'service has no CI integration yet and environment "dev" has no attached image'],
     [{ strategy: 'PROJECT_CI' as const, registrationType: null }, 'no CI/CD configuration: the service uses PROJECT_CI but the project has no CI/CD configuration'],
     [{ strategy: 'SERVICE_CI' as const, registrationType: null }, 'no CI/CD configuration: the service uses SERVICE_CI but the service has no CI/CD configuration'],
@@ -156,5 +168,56 @@ describe('newest means latest createdAt, then highest id', () => {
 
   test('no artifacts, no newest', () => {
     expect(newestArtifact([])).toBeNull();
+  });
+});
+
+describe('a hint names a command the policy and the promotion hierarchy accept', () => {
+  const production: Environment = { id: 'e3', name: 'production', releaseStream: 'PRODUCTION' };
+  const hierarchy = ['dev', 'staging', 'production'];
+  test.each<[string, Partial<ResolutionInput> & { registrationType?: RegistrationType | null }, string]>([
+    [
+      'production takes only promoted artifacts: promote from the level below',
+      { environment: production, config: configOf('ENVIRONMENT', { promotionHierarchy: hierarchy, policy: { promotedOnly: ['production'] } }) },
+      '"production" takes only promoted artifacts: run `facetsctl promote --service api --from staging`',
+    ],
+    [
+      'a release stream that takes only promoted artifacts: promote from the stream below',
+      { environment: production, config: configOf('RELEASE_STREAM', { promotionHierarchy: ['QA', 'PRODUCTION'], policy: { promotedOnly: ['PRODUCTION'] } }) },
+      '"PRODUCTION" takes only promoted artifacts: run `facetsctl promote --service api --from QA`',
+    ],
+    [
+      'no promotion hierarchy: promote from another environment that takes registrations, --to it',
+      { environment: production, config: configOf('ENVIRONMENT', { policy: { promotedOnly: ['production'] } }), targets: ['production', 'dev'] },
+      '"production" takes only promoted artifacts: run `facetsctl promote --service api --from dev --to production`',
+    ],
+    [
+      'the bottom of the hierarchy takes only promoted artifacts: nothing can reach it, so the hierarchy must change (project level)',
+      { environment: dev, config: configOf('ENVIRONMENT', { promotionHierarchy: ['dev', 'production'], policy: { promotedOnly: ['dev'] } }) },
+      '"dev" takes only promoted artifacts: run `facetsctl ci configure --promotion production,dev`',
+    ],
+    [
+      'a service with its own configuration changes its own hierarchy',
+      { environment: dev, strategy: 'SERVICE_CI', config: configOf('ENVIRONMENT', { promotionHierarchy: ['dev', 'production'], policy: { promotedOnly: ['dev'] } }) },
+      'run `facetsctl ci configure --service api --promotion production,dev`',
+    ],
+    [
+      'no CI integration yet: attach, or what the project configuration takes',
+      { environment: production, strategy: null, ciName: null, config: configOf('ENVIRONMENT', { promotionHierarchy: hierarchy, policy: { promotedOnly: ['production'] } }) },
+      'run `facetsctl attach IMAGE --service api --environment production`, or `facetsctl promote --service api --from staging`',
+    ],
+    [
+      'no CI integration and no configuration: attach, or configure CI/CD',
+      { strategy: null, ciName: null, registrationType: null },
+      'run `facetsctl attach IMAGE --service api --environment dev`, or configure CI/CD (`facetsctl ci configure --registration-type ENVIRONMENT|RELEASE_STREAM`)',
+    ],
+    [
+      'a SERVICE_CI service without its own configuration configures its own',
+      { strategy: 'SERVICE_CI', registrationType: null },
+      'run `facetsctl ci configure --service api --registration-type ENVIRONMENT|RELEASE_STREAM`',
+    ],
+  ])('%s', (_rule, change, hint) => {
+    const resolution = resolveArtifact(input(change));
+    expect(resolution.resolved).toBe(false);
+    expect(resolution.reason).toContain(hint);
   });
 });

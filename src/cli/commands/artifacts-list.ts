@@ -30,8 +30,8 @@ export async function run(opts: ArtifactsListOptions, f: Factory): Promise<Artif
   const output: ArtifactsListOutput = { project, service, ...page };
   if (f.io.json) f.io.printJson(output);
   else {
-    const row = (a: Artifact) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt];
-    printPage(f.io, page, `No artifacts for ${service}`, ['ID', 'TARGET', 'ARTIFACT', 'BRANCH', 'PROMOTED', 'CREATED'], row, { noTrunc: opts.trunc === false });
+    const row = (a: Artifact) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.tags.join(','), a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt];
+    printPage(f.io, page, `No artifacts for ${service}`, ['ID', 'TARGET', 'ARTIFACT', 'TAGS', 'BRANCH', 'PROMOTED', 'CREATED'], row, { noTrunc: opts.trunc === false });
   }
   return output;
 }

@@ -65,7 +65,7 @@ export async function precheckRegistration(cp: ControlPlane, project: string, se
 function checkRegistration(project: string, service: string, effective: EffectiveCiConfig, plan: RegistrationPlan): void {
   const refusal = registrationRefusal(project, service, effective.strategy ?? 'PROJECT_CI', effective.config, 'register an artifact');
   if (refusal) throw refusal;
-  planRegistration(effective.config!, plan);
+  planRegistration(effective.config!, plan, { service, strategy: effective.strategy ?? 'PROJECT_CI' });
 }
 
 /** What the registration asks the control plane: where to, with which metadata, for which tag. */
@@ -175,6 +175,7 @@ export function printRegisterResult(out: RegisterOutput, f: Factory, extra: Reco
     const c = f.io.color;
     f.io.println(`${out.created ? 'Registered' : 'Already registered'} ${c.bold(out.artifactUri)}`);
     f.io.println(`  service  ${out.service} (ciName ${out.ciName})`);
+    if (out.artifact.tags.length > 1) f.io.println(`  tags     ${out.artifact.tags.join(', ')} (artifact ${out.artifact.id})`);
     if (out.routedTo !== null) {
       const noun = out.targetKind === 'environment' ? 'environment' : 'release stream';
       f.io.println(`  routed   ${c.green(`${noun} ${out.routedTo}`)}${out.rule ? ` by rule ${out.rule}` : ''}`);

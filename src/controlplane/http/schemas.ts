@@ -139,6 +139,8 @@ export const CiArtifactResponse = named(
   'CiArtifactResponse',
   object({ ...artifactProperties, artifactId: str, id: ext(str), creationDate: ext(dateTime), externalId: str }),
 );
+/** serve's own artifact listings add every tag the artifact was registered under (the Facets shapes keep `tag`). */
+export const TaggedArtifact = named('TaggedArtifact', ext({ allOf: [CiArtifactResponse, object({ tags: ext(arrayOf(str)) }, ['tags'])] }));
 export const RegisterResponse = named(
   'RegisterResponse',
   { allOf: [Artifact, object({ created: ext(bool), routedTo: ext(str), rule: ext(Criterion) }, ['created'])] },

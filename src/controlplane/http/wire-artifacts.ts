@@ -24,6 +24,8 @@ export interface ArtifactWire {
   createdOn: string;
   creationDate: string;
   createdBy: string;
+  /** Only on serve's own paths (/cc-ui/v1/facetsctl/...): every tag the artifact was registered under. */
+  tags?: string[];
 }
 
 /** The body serve returns for a register or promote (Facets returns none for register). */
@@ -85,6 +87,12 @@ export function toArtifactWire(a: Artifact): ArtifactWire {
   });
 }
 
+/** The artifact with every tag it was registered under: for serve's own paths, where the Facets shape may grow. */
+export function toTaggedArtifactWire(a: Artifact): ArtifactWire {
+  return { ...toArtifactWire(a), tags: a.tags };
+}
+
+/** A Facets path says one tag: without `tags`, that tag is all that is known. */
 export function fromArtifactWire(w: Partial<ArtifactWire> & { artifactName?: string }, ciName?: string): Artifact {
   return {
     id: String(w.id ?? w.artifactId ?? ''),
@@ -92,6 +100,7 @@ export function fromArtifactWire(w: Partial<ArtifactWire> & { artifactName?: str
     artifactUri: w.artifactUri ?? '',
     digest: w.digest ?? null,
     tag: w.tag ?? null,
+    tags: w.tags ?? (w.tag ? [w.tag] : []),
     artifactType: w.artifactType ?? 'docker_image',
     registry: w.artifactory ?? null,
     registrationType: w.registrationType === 'RELEASE_STREAM' ? 'RELEASE_STREAM' : 'ENVIRONMENT',

@@ -24,13 +24,15 @@ export function toCriterion(row: Row<'routing_rules'>): Criterion {
   return { metadataKey: row.metadata_key, operator: row.operator as Operator, value: row.value, priority: row.priority, routeTo: row.route_to };
 }
 
-export function toArtifact(row: Row<'artifacts'>): Artifact {
+/** `tags`: the artifact's rows of artifact_tags, in the order they came in. */
+export function toArtifact(row: Row<'artifacts'>, tags: string[]): Artifact {
   return {
     id: row.id,
     ciName: row.ci_name,
     artifactUri: row.artifact_uri,
     digest: row.digest,
     tag: row.tag,
+    tags,
     artifactType: row.artifact_type as ArtifactType,
     registry: row.registry,
     registrationType: row.registration_type as RegistrationType,

@@ -65,6 +65,15 @@ export interface Database {
     created_at: string;
     created_by: string;
   };
+  /** Every tag an artifact was registered under; seq keeps the order they came in. */
+  artifact_tags: {
+    seq: Generated<number>;
+    artifact_id: string;
+    tag: string;
+    /** the pinned URI that registration named */
+    artifact_uri: string;
+    created_at: string;
+  };
   overrides: {
     project: string;
     resource_type: string;

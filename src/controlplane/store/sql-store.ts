@@ -1,11 +1,13 @@
 // The Store over kysely's query builder (portable SQL); opening and transactions are per dialect.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, ImageVersionPolicy, Override, Project, RegistrationType, CiStrategy } from '../../core/model';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toCriterion, toEvent, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
 import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, OverrideState, Store } from './store';
+
+type ArtifactRow = Selectable<Database['artifacts']>;
 
 /** Runs `fn` inside one transaction on a connection of its own. */
 export type TransactionRunner = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
@@ -136,17 +138,45 @@ export class SqlStore implements Store {
       .where('registration_type', '=', key.registrationType)
       .where('registration_key', '=', key.registrationValue ?? '')
       .executeTakeFirst();
-    return row ? toArtifact(row) : null;
+    return row ? this.withTags(row) : null;
   }
 
   async getArtifact(id: string): Promise<Artifact | null> {
     const row = await this.db.selectFrom('artifacts').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toArtifact(row) : null;
+    return row ? this.withTags(row) : null;
   }
 
   async insertArtifact(artifact: Artifact): Promise<boolean> {
-    const result = await this.db.insertInto('artifacts').values(fromArtifact(artifact)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return this.transaction(async (s) => {
+      const db = (s as SqlStore).db;
+      const result = await db.insertInto('artifacts').values(fromArtifact(artifact)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+      for (const tag of artifact.tags) await s.addArtifactTag(artifact.id, tag, artifact.artifactUri, artifact.createdAt);
+      return true;
+    });
+  }
+
+  async addArtifactTag(artifactId: string, tag: string, artifactUri: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('artifact_tags')
+      .values({ artifact_id: artifactId, tag, artifact_uri: artifactUri, created_at: at })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** The rows as artifacts, each with its tags (one query for them all). */
+  private async withTags(row: ArtifactRow): Promise<Artifact>;
+  private async withTags(rows: ArtifactRow[]): Promise<Artifact[]>;
+  private async withTags(rows: ArtifactRow | ArtifactRow[]): Promise<Artifact | Artifact[]> {
+    const list = Array.isArray(rows) ? rows : [rows];
+    const tags = new Map<string, string[]>(list.map((r) => [r.id, []]));
+    if (list.length > 0) {
+      const tagRows = await this.db.selectFrom('artifact_tags').select(['artifact_id', 'tag']).where('artifact_id', 'in', [...tags.keys()]).orderBy('seq').execute();
+      for (const t of tagRows) tags.get(t.artifact_id)!.push(t.tag);
+    }
+    const artifacts = list.map((r) => toArtifact(r, tags.get(r.id)!));
+    return Array.isArray(rows) ? artifacts : artifacts[0];
   }
 
   async listArtifacts(ciName: string, query: { registrationValue?: string; limit: number; offset: number }): Promise<{ items: Artifact[]; total: number }> {
@@ -154,7 +184,7 @@ export class SqlStore implements Store {
     if (query.registrationValue !== undefined) base = base.where('registration_key', '=', query.registrationValue);
     const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
     const rows = await base.selectAll().orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(query.limit).offset(query.offset).execute();
-    return { items: rows.map(toArtifact), total: Number(total) };
+    return { items: await this.withTags(rows), total: Number(total) };
   }
 
   async newestArtifact(ciName: string, registrationType: RegistrationType, registrationValue: string): Promise<Artifact | null> {
@@ -168,7 +198,7 @@ export class SqlStore implements Store {
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return row ? toArtifact(row) : null;
+    return row ? this.withTags(row) : null;
   }
 
   async countArtifacts(ciName?: string): Promise<number> {

@@ -1,5 +1,5 @@
 // Versioned schema for the SQLite store, applied in order by kysely's Migrator. Never edit a shipped migration: add one.
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -151,8 +151,28 @@ const initial: Migration = {
   },
 };
 
+/** An artifact knows every tag it was registered under; each artifact's own tag is carried over. */
+const artifactTags: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('artifact_tags')
+      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('artifact_id', 'text', (c) => c.notNull().references('artifacts.id').onDelete('cascade'))
+      .addColumn('tag', 'text', (c) => c.notNull())
+      .addColumn('artifact_uri', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('artifact_tags_unique', ['artifact_id', 'tag'])
+      .execute();
+    await sql`insert into artifact_tags (artifact_id, tag, artifact_uri, created_at)
+      select id, tag, artifact_uri, created_at from artifacts where tag is not null order by seq`.execute(db);
+  },
+};
+
+/** By name, in the order they apply; tests open a database with a prefix of them to build an older schema. */
+export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = { '0001_initial': initial, '0003_artifact_tags': artifactTags };
+
 export const sqliteMigrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial };
+    return { ...SQLITE_MIGRATIONS };
   },
 };

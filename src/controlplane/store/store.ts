@@ -71,8 +71,10 @@ export interface Store {
 
   findArtifact(key: ArtifactKey): Promise<Artifact | null>;
   getArtifact(id: string): Promise<Artifact | null>;
-  /** false when an artifact with the same key exists (nothing written). */
+  /** false when an artifact with the same key exists (nothing written); its `tags` are stored with it. */
   insertArtifact(artifact: Artifact): Promise<boolean>;
+  /** Records one more tag the artifact was registered under (by `artifactUri`); false when it already had it. */
+  addArtifactTag(artifactId: string, tag: string, artifactUri: string, at: string): Promise<boolean>;
   /** Newest first: createdAt desc, then insertion order desc. */
   listArtifacts(ciName: string, query: { registrationValue?: string; limit: number; offset: number }): Promise<{ items: Artifact[]; total: number }>;
   newestArtifact(ciName: string, registrationType: RegistrationType, registrationValue: string): Promise<Artifact | null>;

@@ -25,7 +25,11 @@ interface RegisterBody {
 const KINDS = HISTORY_KIND.enum as HistoryKind[];
 const RESOURCE = '/cc-ui/v1/facetsctl/stacks/{stackName}/resources/{resourceName}';
 const resourceParams = { stackName: 'project name', resourceName: 'service (resource) name' };
-const registered = { description: 'The registered artifact (created false: it was registered before)', schema: RegisterResponse };
+const registered = {
+  description:
+    'The registered artifact (created false: it was registered before), its artifactUri and tag those this request named; every tag it was registered under: GET /cc-ui/v1/facetsctl/stacks/{stackName}/resources/{resourceName}/artifacts/{artifactId}',
+  schema: RegisterResponse,
+};
 
 async function register(cp: ControlPlane, body: RegisterBody, target: (project: string) => Promise<RegistrationTarget> | RegistrationTarget) {
   const project = await projectOf(cp, body.stackName);

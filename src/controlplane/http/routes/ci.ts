@@ -13,17 +13,19 @@ import {
   CiCustomCiCdResponse,
   ImageStrategyRequest,
   ResetResult,
+  TaggedArtifact,
 } from '../schemas';
-import { fromCiCdRequest, toArtifactCi, toArtifactWire, toCiCd, type CiCdRequestWire } from '../wire';
+import { fromCiCdRequest, toArtifactCi, toArtifactWire, toCiCd, toTaggedArtifactWire, type ArtifactWire, type CiCdRequestWire } from '../wire';
 
 const RESOURCE = '/cc-ui/v1/facetsctl/stacks/{stackName}/resources/{resourceName}';
 const resourceParams = { stackName: 'project name', resourceName: 'service (resource) name' };
 
-function pageReply(reply: FastifyReply, page: Page<Artifact>) {
+/** A page of artifacts, the paging in headers; serve's own path shows every tag (`wire`). */
+function pageReply(reply: FastifyReply, page: Page<Artifact>, wire: (a: Artifact) => ArtifactWire = toArtifactWire) {
   reply.header('x-total-count', String(page.total));
   reply.header('x-limit', String(page.limit));
   reply.header('x-offset', String(page.offset));
-  return page.items.map(toArtifactWire);
+  return page.items.map(wire);
 }
 
 function toResetWire(project: string, r: ResetResultModel) {
@@ -186,15 +188,25 @@ export const ciRoutes: RouteSpec[] = [
     extension: true,
     pathParams: resourceParams,
     query: { ...PAGING, registrationValue: { schema: { type: 'string' }, description: 'only artifacts registered to this environment or release stream' } },
-    response: { description: 'OK', schema: arrayOf(CiArtifactResponse), headers: { 'X-Total-Count': 'number of artifacts matching, across pages' } },
+    response: { description: 'OK', schema: arrayOf(TaggedArtifact), headers: { 'X-Total-Count': 'number of artifacts matching, across pages' } },
     handler: async ({ params, query }, { cp, reply }) => {
       const page = await cp.listArtifacts(params.stackName, params.resourceName, {
         limit: nonNegativeInt(query.limit, 'limit'),
         offset: nonNegativeInt(query.offset, 'offset'),
         registrationValue: query.registrationValue,
       });
-      return pageReply(reply, page);
+      return pageReply(reply, page, toTaggedArtifactWire);
     },
+  },
+  {
+    method: 'GET',
+    path: `${RESOURCE}/artifacts/{artifactId}`,
+    operationId: 'getServiceArtifact',
+    summary: 'One artifact of the service, with every tag it was registered under',
+    extension: true,
+    pathParams: { ...resourceParams, artifactId: 'artifact id' },
+    response: { description: 'OK', schema: TaggedArtifact },
+    handler: async ({ params }, { cp }) => toTaggedArtifactWire(await cp.getArtifact(params.stackName, params.resourceName, params.artifactId)),
   },
   {
     method: 'DELETE',
