@@ -1,4 +1,5 @@
 // `facetsctl serve`: the embedded control plane (blueprint + SQLite) over HTTP with the Facets paths.
+import type { FastifyInstance } from 'fastify';
 import { loadBlueprint } from '../blueprint';
 import { findBlueprint, stateDbPath } from '../discovery';
 import { startService } from '../embedded';
@@ -7,6 +8,7 @@ import { openStore } from '../store/sqlite';
 import type { Identity, RegistryBrowser } from '../types';
 import { createApp, type RegisteredRoute } from './app';
 import { bootstrapAdminToken } from './auth';
+import { badPort, listenError } from './listen-error';
 
 export interface ServeOptions {
   /** Default 127.0.0.1: serve is reachable from this machine only unless asked otherwise. */
@@ -32,7 +34,7 @@ export interface RunningServer {
   project: string;
   blueprintPath: string;
   dbPath: string;
-  /** Set only on the first start of a database (no token yet): the admin's token, shown once. */
+  /** Set only while the database has no token (its first successful start): the admin's token, shown once. */
   adminToken?: string;
   /** What fastify registered (method, path), for the documentation check. */
   routes: RegisteredRoute[];
@@ -43,12 +45,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? 0;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw badPort(requestedPort);
   const blueprint = loadBlueprint(findBlueprint({ flag: options.blueprintPath, env: env.FACETS_BLUEPRINT, cwd }));
   const dbPath = stateDbPath(blueprint.path, options.dbPath ?? env.FACETS_DB, cwd);
   const store = await openStore(dbPath);
+  let listening: FastifyInstance | undefined;
   try {
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
-    const adminToken = await bootstrapAdminToken(store);
     const perUser = new Map<string, ControlPlaneService>();
     const controlPlaneFor = (identity: Identity) => {
       let cp = perUser.get(identity.username);
@@ -56,10 +61,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       return cp;
     };
     const { app, registered } = createApp({ controlPlaneFor, tokens: store }, log);
-    const host = options.host ?? '127.0.0.1';
-    await app.listen({ host, port: options.port ?? 0 });
+    try {
+      await app.listen({ host, port: requestedPort });
+    } catch (e) {
+      throw listenError(e, host, requestedPort);
+    }
+    listening = app;
+    // Minted only once the server listens: a start that fails stores no token, and the next start shows one.
+    const adminToken = await store.transaction((s) => bootstrapAdminToken(s));
     const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+    const port = typeof address === 'object' && address ? address.port : requestedPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     let closed = false;
     return {
@@ -79,6 +90,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       },
     };
   } catch (e) {
+    await listening?.close();
     await store.close();
     throw e;
   }
