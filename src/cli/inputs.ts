@@ -14,11 +14,13 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function parseInteger(flag: string, min = 0, max = Number.MAX_SAFE_INTEGER, example = Math.min(max, Math.max(min, 20))): (value: string) => number {
   return (value) => {
     const n = wholeNumber(value);
-    if (n === null || n < min || n > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min} (at most ${max})` : `an integer from ${min} to ${max}`;
-      throw usage(`${flag} must be ${range} (got "${value}")`, `e.g. ${flag} ${example}`);
+    if (n !== null && n >= min && n <= max) return n;
+    const unbounded = max === Number.MAX_SAFE_INTEGER;
+    if (unbounded && n === null && /^\d+$/.test(value)) {
+      throw usage(`${flag} ${value} is too large (at most ${max}: a bigger number would be rounded)`, `e.g. ${flag} ${example}`);
     }
-    return n;
+    const range = unbounded ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+    throw usage(`${flag} must be ${range} (got "${value}")`, `e.g. ${flag} ${example}`);
   };
 }
 

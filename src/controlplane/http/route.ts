@@ -3,6 +3,7 @@
 import type { FastifyReply } from 'fastify';
 import { FacetsError } from '../../core/errors';
 import type { Environment } from '../../core/model';
+import { wholeNumber } from '../../core/whole-number';
 import type { ControlPlane, Identity } from '../types';
 import type { Schema } from './schemas';
 
@@ -73,8 +74,9 @@ export async function integrationByCiName(cp: ControlPlane, ciName: string) {
 
 export function nonNegativeInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new FacetsError('USAGE', `query parameter ${name} must be a non-negative integer (got "${value}")`);
-  return Number(value);
+  const n = wholeNumber(value);
+  if (n === null) throw new FacetsError('USAGE', `query parameter ${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER} (got "${value}")`);
+  return n;
 }
 
 export const PAGING: Record<string, QueryParameter> = {
