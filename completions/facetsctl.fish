@@ -91,7 +91,7 @@ complete -c facetsctl -l debug -d 'print debug details and stack traces on stder
 complete -c facetsctl -s h -l help -d 'display help for command'
 complete -c facetsctl -n "__facetsctl_using ''" -a login -d 'Log in to a remote control plane with a username and a personal access token'
 complete -c facetsctl -n "__facetsctl_using ''" -a logout -d 'Remove the credentials of a profile (default: "default", or --profile / FACET...'
-complete -c facetsctl -n "__facetsctl_using ''" -a whoami -d 'Show the user and the control plane this command line talks to'
+complete -c facetsctl -n "__facetsctl_using ''" -a whoami -d 'Show the user and the control plane this command line talks to, and why that one'
 complete -c facetsctl -n "__facetsctl_using ''" -a push -d 'Push a local image to a project registry through the Docker engine, then regi...'
 complete -c facetsctl -n "__facetsctl_using ''" -a register -d 'Verify an image in its registry, pin it by digest and register it for a servi...'
 complete -c facetsctl -n "__facetsctl_using ''" -a attach -d 'Attach an image to one environment of a service (an override that wins over C...'
