@@ -1,12 +1,12 @@
 // `facetsctl serve`: the embedded control plane (blueprint + SQLite) over HTTP with the Facets paths.
-import type { FastifyInstance } from 'fastify';
 import { loadBlueprint } from '../blueprint';
 import { findBlueprint, stateDbPath } from '../discovery';
 import { startService } from '../embedded';
 import type { ControlPlaneService } from '../service';
 import { openStore } from '../store/sqlite';
 import type { Identity, RegistryBrowser } from '../types';
-import { createApp, type RegisteredRoute } from './app';
+import type { Store } from '../store/store';
+import { createApp, type RegisteredRoute, type ServeBackend } from './app';
 import { bootstrapAdminToken } from './auth';
 import { badPort, listenError } from './listen-error';
 
@@ -50,28 +50,33 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw badPort(requestedPort);
   const blueprint = loadBlueprint(findBlueprint({ flag: options.blueprintPath, env: env.FACETS_BLUEPRINT, cwd }));
   const dbPath = stateDbPath(blueprint.path, options.dbPath ?? env.FACETS_DB, cwd);
-  const store = await openStore(dbPath);
-  let listening: FastifyInstance | undefined;
+  // The address first: a start that cannot listen has created and stored nothing, not even the database file.
+  const backend = deferredBackend();
+  const { app, registered } = createApp(backend, log);
   try {
+    await app.listen({ host, port: requestedPort });
+  } catch (e) {
+    throw listenError(e, host, requestedPort);
+  }
+  let store: Store | undefined;
+  try {
+    store = await openStore(dbPath);
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
     const perUser = new Map<string, ControlPlaneService>();
-    const controlPlaneFor = (identity: Identity) => {
-      let cp = perUser.get(identity.username);
-      if (!cp) perUser.set(identity.username, (cp = service.forIdentity(identity)));
-      return cp;
-    };
-    const { app, registered } = createApp({ controlPlaneFor, tokens: store }, log);
-    try {
-      await app.listen({ host, port: requestedPort });
-    } catch (e) {
-      throw listenError(e, host, requestedPort);
-    }
-    listening = app;
-    // Minted only once the server listens: a start that fails stores no token, and the next start shows one.
+    backend.open({
+      tokens: store,
+      controlPlaneFor: (identity: Identity) => {
+        let cp = perUser.get(identity.username);
+        if (!cp) perUser.set(identity.username, (cp = service.forIdentity(identity)));
+        return cp;
+      },
+    });
+    // Minted once the server listens: a start that fails stores no token, and the next start shows one.
     const adminToken = await store.transaction((s) => bootstrapAdminToken(s));
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : requestedPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    const opened = store;
     let closed = false;
     return {
       url: `http://${urlHost}:${port}`,
@@ -86,12 +91,35 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         if (closed) return;
         closed = true;
         await app.close();
-        await store.close();
+        await opened.close();
       },
     };
   } catch (e) {
-    await listening?.close();
-    await store.close();
+    backend.fail(e);
+    await app.close();
+    await store?.close();
     throw e;
   }
+}
+
+/** Routes are registered before listen(); requests that come before the store is open wait for it. */
+function deferredBackend(): ServeBackend & { open(backend: ServeBackend): void; fail(e: unknown): void } {
+  let opened: ServeBackend | undefined;
+  let settle!: { resolve: (b: ServeBackend) => void; reject: (e: unknown) => void };
+  const ready = new Promise<ServeBackend>((resolve, reject) => (settle = { resolve, reject }));
+  ready.catch(() => undefined);
+  return {
+    tokens: {
+      createApiToken: async (...args) => (await ready).tokens.createApiToken(...args),
+      findApiTokens: async (username) => (await ready).tokens.findApiTokens(username),
+      countApiTokens: async () => (await ready).tokens.countApiTokens(),
+    },
+    // Called by route handlers only, after authentication waited for the store.
+    controlPlaneFor: (identity) => (opened as ServeBackend).controlPlaneFor(identity),
+    open(backend) {
+      opened = backend;
+      settle.resolve(backend);
+    },
+    fail: (e) => settle.reject(e),
+  };
 }
