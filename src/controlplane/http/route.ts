@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { FacetsError } from '../../core/errors';
 import type { Environment } from '../../core/model';
 import { wholeNumber } from '../../core/whole-number';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../context';
 import type { ControlPlane, Identity } from '../types';
 import type { Schema } from './schemas';
 
@@ -80,6 +81,6 @@ export function nonNegativeInt(value: string | undefined, name: string): number 
 }
 
 export const PAGING: Record<string, QueryParameter> = {
-  limit: { schema: { type: 'integer', minimum: 0 }, extension: true, description: 'page size' },
-  offset: { schema: { type: 'integer', minimum: 0 }, extension: true, description: 'items to skip' },
+  limit: { schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT }, extension: true, description: `page size (default ${DEFAULT_LIMIT})` },
+  offset: { schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, extension: true, description: 'items to skip' },
 };
