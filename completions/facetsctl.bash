@@ -8,6 +8,7 @@
 _facetsctl_subcommands() {
   case "$1" in
     '') echo 'login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries' ;;
+    'serve') echo 'token' ;;
     'ci') echo 'configure show reset' ;;
     'artifacts') echo 'list' ;;
     'registries') echo 'list repos tags' ;;
@@ -29,6 +30,7 @@ _facetsctl_options() {
     'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'history') echo '-s --service -e --environment --kind --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'serve token') echo '--db --name -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci configure') echo '-s --service --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --no-promotion --tag-pattern --deny-tag --promoted-only -f --from-file --reset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
@@ -96,6 +98,8 @@ _facetsctl_option_value() {
     'serve -p'|'serve --port') echo '*' ;;
     'serve --host') echo '*' ;;
     'serve --db') echo '<files>' ;;
+    'serve token --db') echo '<files>' ;;
+    'serve token --name') echo '*' ;;
     'ci configure -s'|'ci configure --service') echo '@services' ;;
     'ci configure --strategy') echo '=project service manual' ;;
     'ci configure --registration-type') echo '=ENVIRONMENT RELEASE_STREAM' ;;

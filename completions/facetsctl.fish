@@ -7,6 +7,8 @@ function __facetsctl_subcommands
     switch "$argv[1]"
         case ''
             printf '%s\n' login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries
+        case 'serve'
+            printf '%s\n' token
         case 'ci'
             printf '%s\n' configure show reset
         case 'artifacts'
@@ -31,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout --url -u --username --token -s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout --url -u --username --token -s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -90,7 +92,7 @@ complete -c facetsctl -l debug -d 'print debug details, HTTP requests and stack 
 complete -c facetsctl -s h -l help -d 'display help for command'
 complete -c facetsctl -n "__facetsctl_using ''" -a login -d 'Log in to a remote control plane with a username and a personal access token'
 complete -c facetsctl -n "__facetsctl_using ''" -a logout -d 'Remove the credentials of a profile (default: "default", or --profile / FACET...'
-complete -c facetsctl -n "__facetsctl_using ''" -a whoami -d 'Show the user and the control plane this command line talks to'
+complete -c facetsctl -n "__facetsctl_using ''" -a whoami -d 'Show the user and the control plane this command line talks to, and why that one'
 complete -c facetsctl -n "__facetsctl_using ''" -a push -d 'Push a local image to a project registry through the Docker engine, then regi...'
 complete -c facetsctl -n "__facetsctl_using ''" -a register -d 'Verify an image in its registry, pin it by digest and register it for a servi...'
 complete -c facetsctl -n "__facetsctl_using ''" -a attach -d 'Attach an image to one environment of a service (an override that wins over C...'
@@ -155,9 +157,12 @@ complete -c facetsctl -n "__facetsctl_using 'history'" -l kind -x -a 'REGISTERED
 complete -c facetsctl -n "__facetsctl_using 'history'" -l limit -x -d 'page size (default 50)'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l offset -x -d 'skip this many'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l no-trunc -d 'show full sha256 digests in the table (by default their first 12 hex digits)'
+complete -c facetsctl -n "__facetsctl_using 'serve'" -a token -d 'Mint a new admin token on the database file (for its owner; not over HTTP), p...'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -s p -l port -x -d 'port (0 picks a free one)'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l host -x -d 'address to bind'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l db -r -F -d 'SQLite file (default: .facets/state.db beside the blueprint; env FACETS_DB)'
+complete -c facetsctl -n "__facetsctl_using 'serve token'" -l db -r -F -d 'SQLite file serve uses (default: .facets/state.db beside the blueprint; env F...'
+complete -c facetsctl -n "__facetsctl_using 'serve token'" -l name -x -d 'a name for the token, to tell it apart later'
 complete -c facetsctl -n "__facetsctl_argument 'completion' 0" -a 'bash zsh fish'
 complete -c facetsctl -n "__facetsctl_using 'ci'" -a configure -d 'Configure CI/CD for the project, or for one service (which then stops inherit...'
 complete -c facetsctl -n "__facetsctl_using 'ci'" -a show -d 'Show the effective CI/CD configuration of the project or of a service'

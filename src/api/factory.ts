@@ -27,6 +27,9 @@ export interface ControlPlaneChoice {
 export interface ControlPlaneHandle {
   client: ControlPlane;
   kind: 'remote' | 'embedded';
+  /** Embedded: the blueprint and state database it opened (whoami and --debug name them). */
+  blueprintPath?: string;
+  dbPath?: string;
   close(): Promise<void>;
 }
 
@@ -53,5 +56,5 @@ export async function createControlPlane(choice: ControlPlaneChoice): Promise<Co
     env: choice.env,
     registryBrowser: choice.registryBrowser ?? createRegistryBrowser({ timeoutMs: choice.timeoutMs, deadlineMs: choice.deadlineMs, debug: choice.debug }),
   });
-  return { client: embedded.client, kind: 'embedded', close: () => embedded.close() };
+  return { client: embedded.client, kind: 'embedded', blueprintPath: embedded.blueprintPath, dbPath: embedded.dbPath, close: () => embedded.close() };
 }

@@ -53,10 +53,11 @@ export function readProfiles(homedir: string): Profiles {
   return parseIni(text, file);
 }
 
-/** Written with mode 0600 (and the directory 0700): it holds tokens. */
+/** Written with mode 0600 (and the directory 0700, tightened if it exists looser, as gh and aws do): it holds tokens. */
 export function writeProfiles(homedir: string, profiles: Profiles): string {
   const file = credentialsPath(homedir);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  if ((fs.statSync(path.dirname(file)).mode & 0o077) !== 0) fs.chmodSync(path.dirname(file), 0o700);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, formatIni(profiles), { mode: 0o600 });
   fs.chmodSync(tmp, 0o600);

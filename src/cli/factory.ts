@@ -24,9 +24,24 @@ export interface GlobalOptions {
   timeoutMs?: number;
 }
 
+/** Why this control plane: `reason` says it in words (whoami, --debug). */
 export type ControlPlaneTarget =
-  | { kind: 'embedded'; blueprint?: string }
-  | { kind: 'remote'; url: string; username?: string; token?: string; source: 'flag' | 'env' | 'profile' };
+  | { kind: 'embedded'; blueprint?: string; source: 'embedded'; reason: string }
+  | { kind: 'remote'; url: string; username?: string; token?: string; source: 'flag' | 'env' | 'profile'; reason: string };
+
+/** The control plane a command talks to, once opened: which one and why. */
+export interface ControlPlaneInUse {
+  kind: 'embedded' | 'remote';
+  /** remote only */
+  url: string | null;
+  source: 'flag' | 'env' | 'profile' | 'embedded';
+  /** The profile whose URL was used (source profile), else null. */
+  profile: string | null;
+  reason: string;
+  /** embedded only: the blueprint and state database it opened */
+  blueprint: string | null;
+  db: string | null;
+}
 
 export interface RegistryAuth {
   username?: string;
@@ -78,6 +93,8 @@ export interface Factory {
   profiles(): Profiles;
   controlPlaneTarget(): ControlPlaneTarget;
   controlPlane(): Promise<ControlPlane>;
+  /** Opens the control plane if needed, and says which one it is and why. */
+  controlPlaneInUse(): Promise<ControlPlaneInUse>;
   registryClient(registry: ContainerRegistry, auth?: RegistryAuth): RegistryImageReader;
   requestOptions(): RequestOptions;
   prompter: Prompter;
@@ -102,7 +119,7 @@ export const DEFAULT_GLOBALS: GlobalOptions = { json: false, quiet: false, color
 export function createFactory(init: FactoryInit): Factory {
   const env = init.env;
   const homedir = init.homedir ?? env.HOME ?? os.homedir();
-  let opened: ControlPlaneHandle | null = null;
+  let opened: { handle: ControlPlaneHandle; inUse: ControlPlaneInUse } | null = null;
   const secrets = new Set<string>();
 
   const factory: Factory = {
@@ -114,38 +131,39 @@ export function createFactory(init: FactoryInit): Factory {
     prompter: init.prompter ?? inquirerPrompter(() => init.io.colorEnabled()),
     now: init.now ?? (() => new Date()),
 
-    profileName: () => factory.globals.profile ?? env.FACETS_PROFILE ?? 'default',
+    // An empty FACETS_PROFILE is unset, as for the other variables.
+    profileName: () => factory.globals.profile ?? (env.FACETS_PROFILE || 'default'),
     profiles: () => readProfiles(homedir),
 
     controlPlaneTarget(): ControlPlaneTarget {
       const name = factory.profileName();
-      const explicitProfile = factory.globals.profile !== undefined || env.FACETS_PROFILE !== undefined;
+      const explicitProfile = factory.globals.profile !== undefined || !!env.FACETS_PROFILE;
       const profile: Profile | undefined = factory.profiles()[name];
       if (explicitProfile && !profile) {
         throw new FacetsError('NOT_FOUND', `profile "${name}" is not in ${credentialsPath(homedir)}`, `run \`facetsctl login --profile ${name}\``);
       }
-      const envUrl = env.FACETS_CONTROL_PLANE_URL || env.CONTROL_PLANE_URL;
-      const url = factory.globals.controlPlane ?? envUrl ?? profile?.control_plane_url;
-      if (!url) return { kind: 'embedded', blueprint: factory.globals.blueprint ?? env.FACETS_BLUEPRINT };
-      const source = factory.globals.controlPlane ? 'flag' : envUrl ? 'env' : 'profile';
+      const envVar = env.FACETS_CONTROL_PLANE_URL ? 'FACETS_CONTROL_PLANE_URL' : env.CONTROL_PLANE_URL ? 'CONTROL_PLANE_URL' : undefined;
+      const url = factory.globals.controlPlane ?? (envVar && env[envVar]) ?? profile?.control_plane_url;
+      if (!url) {
+        const reason = `no --control-plane, FACETS_CONTROL_PLANE_URL or CONTROL_PLANE_URL, and profile "${name}" has no control_plane_url in ${credentialsPath(homedir)}`;
+        return { kind: 'embedded', blueprint: factory.globals.blueprint ?? env.FACETS_BLUEPRINT, source: 'embedded', reason };
+      }
+      const source = factory.globals.controlPlane ? 'flag' : envVar ? 'env' : 'profile';
+      const reason = source === 'flag' ? '--control-plane' : source === 'env' ? `${envVar} is set` : `profile "${name}" in ${credentialsPath(homedir)}`;
       // The profile's credentials belong to the profile's control plane only.
       const fromProfile = profile && sameUrl(profile.control_plane_url, url) ? profile : undefined;
       const username = env.FACETS_USERNAME || fromProfile?.username;
       const token = env.FACETS_TOKEN || fromProfile?.token;
       if (token) secrets.add(token);
-      return { kind: 'remote', url, username, token, source };
+      return { kind: 'remote', url, username, token, source, reason };
     },
 
     async controlPlane(): Promise<ControlPlane> {
-      if (opened) return opened.client;
-      const target = factory.controlPlaneTarget();
-      factory.debug(`control plane: ${JSON.stringify(target)}`);
-      opened = await loadCreateControlPlane()(
-        target.kind === 'remote'
-          ? { controlPlaneUrl: target.url, username: target.username, token: target.token, cwd: factory.cwd, env, ...factory.requestOptions() }
-          : { blueprint: target.blueprint, cwd: factory.cwd, env, ...factory.requestOptions() },
-      );
-      return opened.client;
+      return (await open()).handle.client;
+    },
+
+    async controlPlaneInUse(): Promise<ControlPlaneInUse> {
+      return (await open()).inUse;
     },
 
     registryClient(registry, auth) {
@@ -182,10 +200,39 @@ export function createFactory(init: FactoryInit): Factory {
     async close() {
       const o = opened;
       opened = null;
-      if (o) await o.close();
+      if (o) await o.handle.close();
     },
   };
+
+  /** The one place that picks the control plane; --debug says which one and why. */
+  async function open(): Promise<{ handle: ControlPlaneHandle; inUse: ControlPlaneInUse }> {
+    if (opened) return opened;
+    const target = factory.controlPlaneTarget();
+    const handle = await loadCreateControlPlane()(
+      target.kind === 'remote'
+        ? { controlPlaneUrl: target.url, username: target.username, token: target.token, cwd: factory.cwd, env, ...factory.requestOptions() }
+        : { blueprint: target.blueprint, cwd: factory.cwd, env, ...factory.requestOptions() },
+    );
+    const inUse: ControlPlaneInUse = {
+      kind: target.kind,
+      url: target.kind === 'remote' ? target.url : null,
+      source: target.source,
+      profile: target.source === 'profile' ? factory.profileName() : null,
+      reason: target.reason,
+      blueprint: handle.blueprintPath ?? null,
+      db: handle.dbPath ?? null,
+    };
+    factory.debug(`control plane: ${describeControlPlane(inUse)}`);
+    opened = { handle, inUse };
+    return opened;
+  }
   return factory;
+}
+
+/** One line: "remote http://h:8080 (profile "default" in ~/.facets/credentials)", or the embedded one with its files. */
+export function describeControlPlane(c: ControlPlaneInUse): string {
+  if (c.kind === 'remote') return `remote ${c.url} (${c.reason})`;
+  return `embedded, blueprint ${c.blueprint ?? '?'}, state ${c.db ?? '?'} (${c.reason})`;
 }
 
 function sameUrl(a: string | undefined, b: string): boolean {

@@ -1,6 +1,7 @@
 // Inputs every command shares: the project, required values (asked on a TTY, an error otherwise), repeatable flags.
 import type { ControlPlane } from '../api/control-plane';
 import { FacetsError, usage } from '../core/errors';
+import { wholeNumber } from '../core/whole-number';
 import type { Factory } from './factory';
 import type { Choice } from './prompter';
 
@@ -9,10 +10,17 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function parseInteger(flag: string, min = 0): (value: string) => number {
+/** Whole numbers from min to max (at most Number.MAX_SAFE_INTEGER: a bigger one would be rounded silently). */
+export function parseInteger(flag: string, min = 0, max = Number.MAX_SAFE_INTEGER, example = Math.min(max, Math.max(min, 20))): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < min) throw usage(`${flag} must be an integer >= ${min} (got "${value}")`, `e.g. ${flag} ${Math.max(min, 20)}`);
-    return Number(value);
+    const n = wholeNumber(value);
+    if (n !== null && n >= min && n <= max) return n;
+    const unbounded = max === Number.MAX_SAFE_INTEGER;
+    if (unbounded && n === null && /^\d+$/.test(value)) {
+      throw usage(`${flag} ${value} is too large (at most ${max}: a bigger number would be rounded)`, `e.g. ${flag} ${example}`);
+    }
+    const range = unbounded ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+    throw usage(`${flag} must be ${range} (got "${value}")`, `e.g. ${flag} ${example}`);
   };
 }
 

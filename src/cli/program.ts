@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { Factory } from './factory';
 import { requestTimeoutMs } from './inputs';
+import { usage } from '../core/errors';
 
 /** A command module: `define(parent, f)` adds its commander command under `parent`. */
 export interface CommandModule {
@@ -114,11 +115,13 @@ FACETS_CONTROL_PLANE_URL or a logged-in profile points at a remote one.`,
 
   program.hook('preAction', (_root, action) => {
     const o = action.optsWithGlobals() as Record<string, unknown>;
+    if (o.profile === '' && action.getOptionValueSourceWithGlobals('profile') !== 'env') throw usage('--profile needs a profile name', 'e.g. --profile staging; without it the "default" profile is used');
     f.globals = {
       json: Boolean(o.json),
       quiet: Boolean(o.quiet),
       color: o.color !== false,
-      profile: o.profile as string | undefined,
+      // An empty FACETS_PROFILE is unset, as for the other variables (commander would pass it on as "").
+      profile: o.profile === '' && action.getOptionValueSourceWithGlobals('profile') === 'env' ? undefined : (o.profile as string | undefined),
       controlPlane: o.controlPlane as string | undefined,
       project: o.project as string | undefined,
       blueprint: o.blueprint as string | undefined,

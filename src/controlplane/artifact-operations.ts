@@ -172,6 +172,7 @@ async function insertOnce(store: Store, artifact: Artifact): Promise<{ artifact:
 export async function listArtifacts(ctx: ServiceContext, project: string, service: string, query?: ArtifactQuery): Promise<Page<Artifact>> {
   ctx.layouts.service(project, service);
   const { limit, offset } = paging(query);
+  if (query?.registrationValue) requireRegistrationValue(ctx.layouts.project(project), query.registrationValue);
   const integration = await ctx.store.findIntegration(project, service);
   if (!integration) return { items: [], total: 0, limit, offset };
   const page = await ctx.store.listArtifacts(integration.ciName, { registrationValue: query?.registrationValue, limit, offset });
@@ -188,6 +189,19 @@ export async function getArtifact(ctx: ServiceContext, project: string, service:
 
 function unknownArtifact(artifactId: string, service: string, ciName: string | undefined): FacetsError {
   return new FacetsError('NOT_FOUND', `artifact ${artifactId} does not exist for service ${service}${ciName ? ` (${ciName})` : ''}`, `run \`facetsctl artifacts list --service ${service}\` to see its artifacts`);
+}
+
+/** A filter that names no environment or release stream would list nothing forever: say so instead. */
+function requireRegistrationValue(project: Project, value: string): void {
+  const environments = project.environments.map((e) => e.name);
+  const streams = project.releaseStreams.map((s) => s.name);
+  if (environments.includes(value) || streams.includes(value)) return;
+  throw new FacetsError(
+    'NOT_FOUND',
+    `"${value}" is neither an environment nor a release stream of project ${project.name} (environments: ${environments.join(', ') || 'none'}; release streams: ${streams.join(', ') || 'none'})`,
+    'pass one of them as the registration value',
+    { registrationValue: value, environments, releaseStreams: streams },
+  );
 }
 
 export async function promoteArtifact(ctx: ServiceContext, request: PromoteRequest): Promise<RegisterResult> {

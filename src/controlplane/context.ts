@@ -46,8 +46,8 @@ export function paging(query: ListQuery | undefined): { limit: number; offset: n
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
     throw new FacetsError('USAGE', `limit ${String(limit)} is out of range (1 to ${MAX_LIMIT})`, `pass --limit between 1 and ${MAX_LIMIT}`);
   }
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw new FacetsError('USAGE', `offset ${String(offset)} is invalid (a whole number >= 0)`, 'pass --offset 0 or more');
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new FacetsError('USAGE', `offset ${String(offset)} is invalid (a whole number from 0 to ${Number.MAX_SAFE_INTEGER})`, 'pass --offset 0 or more');
   }
   return { limit, offset };
 }

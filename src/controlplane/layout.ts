@@ -1,5 +1,5 @@
 // Lookups in the project layout; unknown names are NOT_FOUND errors that list the known ones.
-import { FacetsError } from '../core/errors';
+import { FacetsError, unknownName } from '../core/errors';
 import type { ContainerRegistry, Environment, Project, Resource } from '../core/model';
 import type { ProjectLayout } from './types';
 
@@ -47,24 +47,13 @@ export class Layouts {
   environment(project: string, environment: string): Environment {
     const p = this.project(project);
     const env = p.environments.find((e) => e.name === environment);
-    if (!env) {
-      const names = p.environments.map((e) => e.name);
-      throw new FacetsError('NOT_FOUND', `environment "${environment}" does not exist in project ${project} (known: ${known(names)})`, 'pass --environment with one of the known environments', {
-        environment,
-        known: names,
-      });
-    }
+    if (!env) throw unknownName('environment', environment, project, p.environments.map((e) => e.name));
     return env;
   }
 
   releaseStream(project: string, stream: string): void {
     const names = this.project(project).releaseStreams.map((s) => s.name);
-    if (!names.includes(stream)) {
-      throw new FacetsError('NOT_FOUND', `release stream "${stream}" does not exist in project ${project} (known: ${known(names)})`, 'pass --release-stream with one of the known release streams', {
-        releaseStream: stream,
-        known: names,
-      });
-    }
+    if (!names.includes(stream)) throw unknownName('release stream', stream, project, names);
   }
 
   registry(project: string, registry: string): ContainerRegistry {

@@ -77,3 +77,10 @@ export function kindForStatus(status: number): ErrorKind {
   if (status === 503) return 'UNREACHABLE';
   return 'INTERNAL';
 }
+
+/** NOT_FOUND for a name the project lacks, listing the ones it has (what `--environment nosuch` gets everywhere). */
+export function unknownName(what: 'environment' | 'release stream', name: string, project: string, known: string[]): FacetsError {
+  const [key, flag] = what === 'environment' ? ['environment', '--environment'] : ['releaseStream', '--release-stream'];
+  const hint = `pass ${flag} with one of the known ${what}s`;
+  return notFound(`${what} "${name}" does not exist in project ${project} (known: ${known.length > 0 ? known.join(', ') : 'none'})`, hint, { [key]: name, known });
+}

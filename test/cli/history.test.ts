@@ -82,6 +82,42 @@ describe.each(MODES)('facetsctl history --service S [--environment E] (%s contro
   });
 
   test.each([
+    ['history', '--offset', '99999999999999999999'],
+    ['history', '--offset', '9007199254740993'],
+    ['history', '--limit', '99999999999999999999'],
+    ['artifacts list', '--offset', '99999999999999999999'],
+    ['artifacts list', '--offset', '9007199254740993'],
+    ['artifacts list', '--limit', '9007199254740993'],
+  ])('%s %s %s: exit 2 naming the flag, never rounded, never a database error', async (command, flag, value) => {
+    const r = await p.cli(['--json', ...command.split(' '), '-s', 'checkout', flag, value]);
+    expect(r.code).toBe(2);
+    expect(r.json().error).toMatchObject({ code: 'USAGE', message: `${flag} ${value} is too large (at most 9007199254740991: a bigger number would be rounded)` });
+  });
+
+  test('--offset 9007199254740991 (Number.MAX_SAFE_INTEGER) is a valid, empty page', async () => {
+    for (const command of [['history'], ['artifacts', 'list']]) {
+      const out = ok(await p.cli(['--json', ...command, '-s', 'checkout', '--offset', '9007199254740991']));
+      expect(out).toMatchObject({ offset: 9007199254740991, total: expect.any(Number) });
+    }
+  });
+
+  test.each([
+    ['-e', 'nosuch', 'environment "nosuch" does not exist in project shop (known: dev, staging, production)', '--environment'],
+    ['-e', 'QA', 'environment "QA" does not exist in project shop (known: dev, staging, production)', '--environment'],
+    ['-r', 'nosuch', 'release stream "nosuch" does not exist in project shop (known: QA, PRODUCTION)', '--release-stream'],
+    ['-r', 'dev', 'release stream "dev" does not exist in project shop (known: QA, PRODUCTION)', '--release-stream'],
+  ])('artifacts list %s %s: exit 4 NOT_FOUND listing the known ones, not an empty list', async (flag, value, message, hintFlag) => {
+    const r = await p.cli(['--json', 'artifacts', 'list', '-s', 'checkout', flag, value]);
+    expect(r.code).toBe(4);
+    expect(r.json().error).toMatchObject({ code: 'NOT_FOUND', message, hint: expect.stringContaining(hintFlag) });
+  });
+
+  test('artifacts list -e dev lists what was registered to dev', async () => {
+    const out = ok(await p.cli(['--json', 'artifacts', 'list', '-s', 'checkout', '-e', 'dev']));
+    expect(out).toMatchObject({ total: 1, items: [{ registrationValue: 'dev' }] });
+  });
+
+  test.each([
     ['unknown kind', ['--kind', 'deployed'], 2, 'USAGE', /unknown history kind DEPLOYED/],
     ['unknown environment', ['-e', 'qa'], 4, 'NOT_FOUND', /qa/],
     ['unknown service', ['-s', 'billing'], 4, 'NOT_FOUND', /service "billing" is not a service of project shop/],

@@ -78,8 +78,13 @@ describe('serve refuses bad input with a precise error and writes nothing', () =
       ['a negative limit', `${RESOURCE}/artifacts?limit=-1`, 'limit'],
       ['a non-numeric offset', `${RESOURCE}/artifacts?offset=abc`, 'offset'],
       ['an unknown history kind', `${RESOURCE}/history?kinds=DEPLOYED`, 'DEPLOYED'],
+      ['an offset past 2^64 on the service artifacts', `${RESOURCE}/artifacts?offset=99999999999999999999`, 'query parameter offset must be an integer from 0 to 9007199254740991 (got "99999999999999999999")'],
+      ['an offset past 2^64 on the CI artifacts', `${V1}/artifacts-ci/CI/artifacts?offset=99999999999999999999`, 'query parameter offset'],
+      ['an offset past 2^64 on the history', `${RESOURCE}/history?offset=99999999999999999999`, 'query parameter offset'],
+      ['an offset a double would round (2^53 + 1)', `${RESOURCE}/artifacts?offset=9007199254740993`, 'query parameter offset must be an integer from 0 to 9007199254740991 (got "9007199254740993")'],
+      ['a limit past 2^64', `${RESOURCE}/history?limit=99999999999999999999`, 'query parameter limit'],
     ])('%s', async (_what, path, word) => {
-      const response = await call('GET', path);
+      const response = await call('GET', path.replace('/CI/', `/${ciName}/`));
       expect(response).toMatchObject({ status: 400, body: { code: 'USAGE', message: expect.stringContaining(word) } });
     });
   });
@@ -94,8 +99,10 @@ describe('serve refuses bad input with a precise error and writes nothing', () =
       ['an unknown ciName', 'GET', `${V1}/artifacts-ci/name/shop-nope-00000000`, undefined, 'shop-nope-00000000'],
       ['an unknown cluster id', 'GET', `${V1}/clusters/qa`, undefined, 'dev'],
       ['an unknown endpoint', 'GET', `${V1}/stacks/shop/nothing`, undefined, '/cc-ui/v1/stacks/shop/nothing'],
+      ['an unknown registrationValue on the service artifacts', 'GET', `${RESOURCE}/artifacts?registrationValue=nosuch`, undefined, 'environments: dev, staging, production; release streams: QA, PRODUCTION'],
+      ['an unknown registrationValue on the CI artifacts', 'GET', `${V1}/artifacts-ci/CI/artifacts?registrationValue=nosuch`, undefined, '"nosuch" is neither an environment nor a release stream'],
     ])('%s', async (_what, method, path, body, known) => {
-      const response = await call(method, path, body);
+      const response = await call(method, path.replace('/CI/', `/${ciName}/`), body);
       expect(response).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: expect.stringContaining(known) } });
     });
   });

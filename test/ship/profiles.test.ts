@@ -40,9 +40,9 @@ const artifactUris = async (env: Record<string, string>, args: string[]) =>
 describe('--profile NAME (or FACETS_PROFILE) picks the control plane the command talks to', () => {
   test('whoami names the profile and its control plane', async () => {
     const a = await client.run(['--json', '--profile', 'alpha', 'whoami']);
-    expect(a.json().controlPlane).toEqual({ kind: 'remote', url: alpha.url, profile: 'alpha' });
+    expect(a.json().controlPlane).toMatchObject({ kind: 'remote', url: alpha.url, source: 'profile', profile: 'alpha', reason: expect.stringContaining('profile "alpha"') });
     const b = await client.run(['--json', 'whoami'], { env: { FACETS_PROFILE: 'beta' } });
-    expect(b.json().controlPlane).toEqual({ kind: 'remote', url: beta.url, profile: 'beta' });
+    expect(b.json().controlPlane).toMatchObject({ kind: 'remote', url: beta.url, source: 'profile', profile: 'beta' });
   });
 
   test('register with --profile alpha lands in alpha only; FACETS_PROFILE=beta in beta only', async () => {

@@ -1,6 +1,7 @@
 // facetsctl artifacts list: a service's registered artifacts, newest first.
 import type { Command } from 'commander';
-import { usage } from '../../core/errors';
+import type { ControlPlane } from '../../api/control-plane';
+import { unknownName, usage } from '../../core/errors';
 import type { Artifact, Page } from '../../core/model';
 import type { Factory } from '../factory';
 import { parseInteger, requireService, resolveProject } from '../inputs';
@@ -26,6 +27,7 @@ export async function run(opts: ArtifactsListOptions, f: Factory): Promise<Artif
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
+  await requireTarget(cp, project, opts);
   const page = await cp.listArtifacts(project, service, { limit: opts.limit, offset: opts.offset, registrationValue: opts.environment ?? opts.releaseStream });
   const output: ArtifactsListOutput = { project, service, ...page };
   if (f.io.json) f.io.printJson(output);
@@ -34,6 +36,18 @@ export async function run(opts: ArtifactsListOptions, f: Factory): Promise<Artif
     printPage(f.io, page, `No artifacts for ${service}`, ['ID', 'TARGET', 'ARTIFACT', 'TAGS', 'BRANCH', 'PROMOTED', 'CREATED'], row, { noTrunc: opts.trunc === false });
   }
   return output;
+}
+
+/** An unknown -e/-r would list nothing: NOT_FOUND with the known names, as every other command says it. */
+async function requireTarget(cp: ControlPlane, project: string, opts: ArtifactsListOptions): Promise<void> {
+  if (opts.environment !== undefined) {
+    const known = (await cp.listEnvironments(project)).map((e) => e.name);
+    if (!known.includes(opts.environment)) throw unknownName('environment', opts.environment, project, known);
+  }
+  if (opts.releaseStream !== undefined) {
+    const known = (await cp.listReleaseStreams(project)).map((s) => s.name);
+    if (!known.includes(opts.releaseStream)) throw unknownName('release stream', opts.releaseStream, project, known);
+  }
 }
 
 export function define(parent: Command, f: Factory): Command {

@@ -1,6 +1,6 @@
 // facetsctl login: check the credentials with GET /api/me, then save them as a profile.
 import type { Command } from 'commander';
-import { usage } from '../../core/errors';
+import { FacetsError, usage } from '../../core/errors';
 import { credentialsPath, saveProfile } from '../credentials';
 import { loadCreateControlPlane, type Factory } from '../factory';
 import { requireValue } from '../inputs';
@@ -36,6 +36,12 @@ export async function run(opts: LoginOptions, f: Factory): Promise<LoginResult> 
   let me;
   try {
     me = await opened.client.whoami();
+  } catch (e) {
+    // "run `facetsctl login`" is no help while logging in: say what to check instead.
+    if (e instanceof FacetsError && e.kind === 'AUTH') {
+      throw new FacetsError('AUTH', e.message, `check the username (${username}) and the personal access token, and that ${url} is the control plane they belong to (for \`facetsctl serve\`, its owner mints one with \`facetsctl serve token\`)`, e.details);
+    }
+    throw e;
   } finally {
     f.io.stopProgress();
     await opened.close();

@@ -1,6 +1,8 @@
-// Standalone entry of `serve` (node dist/controlplane/http/main.js --port N --db FILE --blueprint FILE --host H);
-// `facetsctl serve` calls runServe with the same options.
+// Standalone entry of `serve` (node dist/controlplane/http/main.js --port N --db FILE --blueprint FILE --host H,
+// or `token --db FILE [--name N] [--json]`); `facetsctl serve` and `facetsctl serve token` do the same.
 import { FacetsError, EXIT_CODES } from '../../core/errors';
+import { mintAdminToken, type MintedAdminToken } from './admin-token';
+import { badPort } from './listen-error';
 import { openApiYaml } from './openapi';
 import { startServer, type RunningServer, type ServeOptions } from './server';
 
@@ -23,7 +25,7 @@ export async function runServe(options: RunServeOptions, io: ServeIO): Promise<R
   io.out(`facetsctl serve: project ${server.project} listening on ${server.url}`);
   if (server.adminToken) {
     io.out(`admin token: ${server.adminToken}`);
-    io.out(`This token is shown only once; log in with: facetsctl login --control-plane ${server.url} --username admin --token <token>`);
+    io.out(`This token is shown only once; ${loginLine(server.url)}`);
   }
   // Last line of the start-up banner: scripts wait for it.
   io.out(`state: ${server.dbPath}`);
@@ -41,11 +43,32 @@ export async function runServe(options: RunServeOptions, io: ServeIO): Promise<R
   return server;
 }
 
-const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE] [--blueprint FILE] | --openapi';
+/** How to use an admin token: the same words after `serve`'s first start and after `serve token`. */
+export const loginLine = (url = 'URL') => `log in with: facetsctl login --url ${url} -u admin --token-stdin`;
 
-export function parseServeArgs(argv: string[]): RunServeOptions & { openapi?: boolean } {
-  const options: RunServeOptions & { openapi?: boolean } = {};
-  for (let i = 0; i < argv.length; i++) {
+/** `serve token`'s answer: the token alone on stdout (pipe it to `login --token-stdin`), the why on stderr. */
+export function printMintedToken(minted: MintedAdminToken, json: boolean, io: ServeIO): void {
+  if (json) {
+    io.out(JSON.stringify(minted, null, 2));
+    return;
+  }
+  io.out(minted.token);
+  io.err(`new token "${minted.name}" for ${minted.username} stored in ${minted.db} (only its SHA-256); it is shown only this once`);
+  io.err(loginLine());
+}
+
+const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE] [--blueprint FILE] | token [--db FILE] [--blueprint FILE] [--name N] [--json] | --openapi';
+
+export interface ServeArgs extends RunServeOptions {
+  openapi?: boolean;
+  /** `token`: mint a new admin token on the database file. */
+  token?: { name?: string; json: boolean };
+}
+
+export function parseServeArgs(argv: string[]): ServeArgs {
+  const options: ServeArgs = {};
+  const token: ServeArgs['token'] = argv[0] === 'token' ? (options.token = { json: false }) : undefined;
+  for (let i = token ? 1 : 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => {
@@ -53,14 +76,16 @@ export function parseServeArgs(argv: string[]): RunServeOptions & { openapi?: bo
       if (v === undefined || v === '') throw new FacetsError('USAGE', `${flag} needs a value`, USAGE);
       return v;
     };
-    if (flag === '--port') {
+    if (flag === '--port' && !token) {
       const v = value();
-      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new FacetsError('USAGE', `--port must be a number from 0 to 65535 (got "${v}")`, USAGE);
+      if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw badPort(v);
       options.port = Number(v);
-    } else if (flag === '--host') options.host = value();
+    } else if (flag === '--host' && !token) options.host = value();
+    else if (flag === '--name' && token) token.name = value();
+    else if (flag === '--json' && token) token.json = true;
     else if (flag === '--db') options.dbPath = value();
     else if (flag === '--blueprint') options.blueprintPath = value();
-    else if (flag === '--openapi') options.openapi = true;
+    else if (flag === '--openapi' && !token) options.openapi = true;
     else throw new FacetsError('USAGE', `unknown argument "${arg}"`, USAGE);
   }
   return options;
@@ -72,6 +97,11 @@ if (require.main === module) {
     const options = parseServeArgs(process.argv.slice(2));
     if (options.openapi) {
       process.stdout.write(openApiYaml());
+      return;
+    }
+    if (options.token) {
+      const minted = await mintAdminToken({ dbPath: options.dbPath, blueprintPath: options.blueprintPath, name: options.token.name, cwd: process.cwd(), env: process.env });
+      printMintedToken(minted, options.token.json, io);
       return;
     }
     await runServe({ ...options, cwd: process.cwd(), env: process.env }, io);

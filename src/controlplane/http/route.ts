@@ -3,6 +3,8 @@
 import type { FastifyReply } from 'fastify';
 import { FacetsError } from '../../core/errors';
 import type { Environment } from '../../core/model';
+import { wholeNumber } from '../../core/whole-number';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../context';
 import type { ControlPlane, Identity } from '../types';
 import type { Schema } from './schemas';
 
@@ -73,11 +75,12 @@ export async function integrationByCiName(cp: ControlPlane, ciName: string) {
 
 export function nonNegativeInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value)) throw new FacetsError('USAGE', `query parameter ${name} must be a non-negative integer (got "${value}")`);
-  return Number(value);
+  const n = wholeNumber(value);
+  if (n === null) throw new FacetsError('USAGE', `query parameter ${name} must be an integer from 0 to ${Number.MAX_SAFE_INTEGER} (got "${value}")`);
+  return n;
 }
 
 export const PAGING: Record<string, QueryParameter> = {
-  limit: { schema: { type: 'integer', minimum: 0 }, extension: true, description: 'page size' },
-  offset: { schema: { type: 'integer', minimum: 0 }, extension: true, description: 'items to skip' },
+  limit: { schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT }, extension: true, description: `page size (default ${DEFAULT_LIMIT})` },
+  offset: { schema: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, extension: true, description: 'items to skip' },
 };

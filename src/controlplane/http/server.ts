@@ -5,8 +5,10 @@ import { startService } from '../embedded';
 import type { ControlPlaneService } from '../service';
 import { openStore } from '../store/sqlite';
 import type { Identity, RegistryBrowser } from '../types';
-import { createApp, type RegisteredRoute } from './app';
+import type { Store } from '../store/store';
+import { createApp, type RegisteredRoute, type ServeBackend } from './app';
 import { bootstrapAdminToken } from './auth';
+import { badPort, listenError } from './listen-error';
 
 export interface ServeOptions {
   /** Default 127.0.0.1: serve is reachable from this machine only unless asked otherwise. */
@@ -32,7 +34,7 @@ export interface RunningServer {
   project: string;
   blueprintPath: string;
   dbPath: string;
-  /** Set only on the first start of a database (no token yet): the admin's token, shown once. */
+  /** Set only while the database has no token (its first successful start): the admin's token, shown once. */
   adminToken?: string;
   /** What fastify registered (method, path), for the documentation check. */
   routes: RegisteredRoute[];
@@ -43,24 +45,38 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? 0;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw badPort(requestedPort);
   const blueprint = loadBlueprint(findBlueprint({ flag: options.blueprintPath, env: env.FACETS_BLUEPRINT, cwd }));
   const dbPath = stateDbPath(blueprint.path, options.dbPath ?? env.FACETS_DB, cwd);
-  const store = await openStore(dbPath);
+  // The address first: a start that cannot listen has created and stored nothing, not even the database file.
+  const backend = deferredBackend();
+  const { app, registered } = createApp(backend, log);
   try {
+    await app.listen({ host, port: requestedPort });
+  } catch (e) {
+    throw listenError(e, host, requestedPort);
+  }
+  let store: Store | undefined;
+  try {
+    store = await openStore(dbPath);
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
-    const adminToken = await bootstrapAdminToken(store);
     const perUser = new Map<string, ControlPlaneService>();
-    const controlPlaneFor = (identity: Identity) => {
-      let cp = perUser.get(identity.username);
-      if (!cp) perUser.set(identity.username, (cp = service.forIdentity(identity)));
-      return cp;
-    };
-    const { app, registered } = createApp({ controlPlaneFor, tokens: store }, log);
-    const host = options.host ?? '127.0.0.1';
-    await app.listen({ host, port: options.port ?? 0 });
+    backend.open({
+      tokens: store,
+      controlPlaneFor: (identity: Identity) => {
+        let cp = perUser.get(identity.username);
+        if (!cp) perUser.set(identity.username, (cp = service.forIdentity(identity)));
+        return cp;
+      },
+    });
+    // Minted once the server listens: a start that fails stores no token, and the next start shows one.
+    const adminToken = await store.transaction((s) => bootstrapAdminToken(s));
     const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+    const port = typeof address === 'object' && address ? address.port : requestedPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    const opened = store;
     let closed = false;
     return {
       url: `http://${urlHost}:${port}`,
@@ -75,11 +91,35 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         if (closed) return;
         closed = true;
         await app.close();
-        await store.close();
+        await opened.close();
       },
     };
   } catch (e) {
-    await store.close();
+    backend.fail(e);
+    await app.close();
+    await store?.close();
     throw e;
   }
+}
+
+/** Routes are registered before listen(); requests that come before the store is open wait for it. */
+function deferredBackend(): ServeBackend & { open(backend: ServeBackend): void; fail(e: unknown): void } {
+  let opened: ServeBackend | undefined;
+  let settle!: { resolve: (b: ServeBackend) => void; reject: (e: unknown) => void };
+  const ready = new Promise<ServeBackend>((resolve, reject) => (settle = { resolve, reject }));
+  ready.catch(() => undefined);
+  return {
+    tokens: {
+      createApiToken: async (...args) => (await ready).tokens.createApiToken(...args),
+      findApiTokens: async (username) => (await ready).tokens.findApiTokens(username),
+      countApiTokens: async () => (await ready).tokens.countApiTokens(),
+    },
+    // Called by route handlers only, after authentication waited for the store.
+    controlPlaneFor: (identity) => (opened as ServeBackend).controlPlaneFor(identity),
+    open(backend) {
+      opened = backend;
+      settle.resolve(backend);
+    },
+    fail: (e) => settle.reject(e),
+  };
 }
