@@ -4,6 +4,7 @@ import { findBlueprint, stateDbPath } from '../discovery';
 import { startService } from '../embedded';
 import type { ControlPlaneService } from '../service';
 import { openStore } from '../store/sqlite';
+import { lockTimeoutFromEnv } from '../store/sqlite-busy';
 import type { Identity, RegistryBrowser } from '../types';
 import { createApp, type RegisteredRoute } from './app';
 import { bootstrapAdminToken } from './auth';
@@ -45,7 +46,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const blueprint = loadBlueprint(findBlueprint({ flag: options.blueprintPath, env: env.FACETS_BLUEPRINT, cwd }));
   const dbPath = stateDbPath(blueprint.path, options.dbPath ?? env.FACETS_DB, cwd);
-  const store = await openStore(dbPath);
+  const store = await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env) });
   try {
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
     const adminToken = await bootstrapAdminToken(store);
