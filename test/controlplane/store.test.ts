@@ -24,7 +24,7 @@ describe('the store is a SQLite file with versioned migrations, WAL, and foreign
     await store.close();
     const { journalMode, tables, migrations } = inspect(dbPath);
     expect(journalMode).toBe('wal');
-    expect(migrations).toEqual(['0001_initial']);
+    expect(migrations).toEqual(['0001_initial', '0002_query_indexes']);
     for (const table of ['projects', 'environments', 'release_streams', 'resources', 'registries', 'ci_integrations', 'ci_configs', 'routing_rules', 'promotion_workflows', 'artifacts', 'overrides', 'events', 'api_tokens']) {
       expect(tables).toContain(table);
     }
@@ -36,7 +36,7 @@ describe('the store is a SQLite file with versioned migrations, WAL, and foreign
     expect(registered.mode).toBe('CUSTOM');
     const again = await fixture.reopen();
     expect((await again.service.getCiConfig('shop')).config?.registrationType).toBe('ENVIRONMENT');
-    expect(inspect(again.dbPath).migrations).toEqual(['0001_initial']);
+    expect(inspect(again.dbPath).migrations).toEqual(['0001_initial', '0002_query_indexes']);
   });
 
   test('artifacts are unique on (ciName, digest or URI, registration type, registration value), with unrouted as the empty value', async () => {

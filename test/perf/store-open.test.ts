@@ -86,7 +86,17 @@ describe('a database whose schema is current is opened without the migrator; any
   test('current schema: opens, and the migration is recorded once', async () => {
     await open(shopBlueprint());
     await open(shopBlueprint());
-    expect(query<{ name: string }>('select name from kysely_migration')).toEqual([{ name: '0001_initial' }]);
+    expect(query<{ name: string }>('select name from kysely_migration')).toEqual([{ name: '0001_initial' }, { name: '0002_query_indexes' }]);
+  });
+
+  test('a database made before 0002_query_indexes: opening it adds the index and records the migration', async () => {
+    await open(shopBlueprint());
+    const db = new BetterSqlite3(dbPath());
+    db.exec("drop index events_by_environment; delete from kysely_migration where name = '0002_query_indexes'");
+    db.close();
+    await open(shopBlueprint());
+    expect(query("select name from sqlite_master where type = 'index' and name = 'events_by_environment'")).toHaveLength(1);
+    expect(query<{ name: string }>('select name from kysely_migration order by name').map((r) => r.name)).toEqual(['0001_initial', '0002_query_indexes']);
   });
 
   test('a database from a newer facetsctl (an unknown migration): the migrator\'s error, as before', async () => {

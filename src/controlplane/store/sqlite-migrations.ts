@@ -1,4 +1,4 @@
-// Versioned schema for the SQLite store, applied in order by kysely's Migrator. Never edit a shipped migration: add one.
+// Versioned schema for the SQLite store, applied in order when the store opens (sqlite.ts). Never edit a shipped migration: add one.
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const initial: Migration = {
@@ -151,8 +151,15 @@ const initial: Migration = {
   },
 };
 
+/** history -e: the resource's events of one environment, in order, without reading its other events. */
+const queryIndexes: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('events_by_environment').on('events').columns(['project', 'resource_name', 'environment', 'seq']).execute();
+  },
+};
+
 export const sqliteMigrations: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial };
+    return { '0001_initial': initial, '0002_query_indexes': queryIndexes };
   },
 };

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, sql, SqliteDialect, type Driver } from 'kysely';
+import { Kysely, sql, SqliteDialect, type Driver, type KyselyConfig } from 'kysely';
 import { FacetsError } from '../../core/errors';
 import type { Database } from './schema';
 import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, retryBusy, type LockWait } from './sqlite-busy';
@@ -14,6 +14,8 @@ import type { Store } from './store';
 export interface OpenStoreOptions {
   /** How long to wait for another process's lock before failing with a retryable error (ms; FACETS_DB_LOCK_TIMEOUT). */
   lockTimeoutMs?: number;
+  /** Called with each statement run (SQL and parameters), e.g. to check its query plan. */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
 /** kysely's SQLite dialect on one connection, with SQLITE_BUSY retried outside transactions. */
@@ -40,7 +42,9 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   } catch (e) {
     throw new FacetsError('USAGE', `cannot open the state database ${dbPath}: ${(e as Error).message}`, 'check the path (FACETS_DB or --db) and its permissions');
   }
-  const db = new Kysely<Database>({ dialect: new BusyRetryingDialect(connection, wait) });
+  const onQuery = options.onQuery;
+  const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
+  const db = new Kysely<Database>({ dialect: new BusyRetryingDialect(connection, wait), ...(log && { log }) });
   const transaction = immediateTransaction(db);
   try {
     // SQLite's busy handler would sleep inside the call, blocking the event loop: retryBusy waits instead.
