@@ -41,9 +41,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Runs `attempt` until it does not fail with SQLITE_BUSY, sleeping between tries (doubling, with jitter so that
  * processes waiting for the same lock do not retry in step), for at most `wait.timeoutMs`.
- * `retryable` says whether a busy failure may be retried in place (not inside a transaction that already holds locks).
  */
-export async function retryBusy<T>(wait: LockWait, attempt: () => T | Promise<T>, retryable: () => boolean = () => true): Promise<T> {
+export async function retryBusy<T>(wait: LockWait, attempt: () => T | Promise<T>): Promise<T> {
   const deadline = Date.now() + wait.timeoutMs;
   for (let n = 0; ; n++) {
     try {
@@ -51,14 +50,17 @@ export async function retryBusy<T>(wait: LockWait, attempt: () => T | Promise<T>
     } catch (e) {
       if (!isBusy(e)) throw e;
       const left = deadline - Date.now();
-      if (!retryable() || left <= 0) throw lockedError(wait);
+      if (left <= 0) throw lockedError(wait);
       const ceiling = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** n);
       await sleep(Math.min(left, ceiling / 2 + Math.random() * (ceiling / 2)));
     }
   }
 }
 
-/** kysely's SQLite driver with every statement run outside a transaction retried on SQLITE_BUSY (see retryBusy). */
+/**
+ * kysely's SQLite driver with each statement run outside a transaction retried on SQLITE_BUSY (see retryBusy). BEGIN
+ * is not: the transaction runner retries it after giving the connection back, so reads go on while a write waits.
+ */
 export class BusyRetryingDriver implements Driver {
   /** SQLite has one connection: the inner driver's, and this wrapper of it. */
   private pair: { inner: DatabaseConnection; outer: DatabaseConnection } | null = null;
@@ -76,9 +78,8 @@ export class BusyRetryingDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     const conn = await this.inner.acquireConnection();
     if (this.pair?.inner !== conn) {
-      const retryable = () => !this.connection.inTransaction;
       const outer: DatabaseConnection = {
-        executeQuery: (query) => retryBusy(this.wait, () => conn.executeQuery(query), retryable),
+        executeQuery: (query) => (this.connection.inTransaction || /^\s*begin\b/i.test(query.sql) ? conn.executeQuery(query) : retryBusy(this.wait, () => conn.executeQuery(query))),
         streamQuery: (query, chunkSize) => conn.streamQuery(query, chunkSize),
       };
       this.pair = { inner: conn, outer };

@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect, type Driver, type KyselyConfig } from 'kysely';
 import { FacetsError } from '../../core/errors';
 import type { Database } from './schema';
-import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, retryBusy, type LockWait } from './sqlite-busy';
+import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, isBusy, lockedError, retryBusy, type LockWait } from './sqlite-busy';
 import { sqliteMigrations } from './sqlite-migrations';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
@@ -45,7 +45,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   const onQuery = options.onQuery;
   const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
   const db = new Kysely<Database>({ dialect: new BusyRetryingDialect(connection, wait), ...(log && { log }) });
-  const transaction = immediateTransaction(db);
+  const transaction = immediateTransaction(db, wait);
   try {
     // SQLite's busy handler would sleep inside the call, blocking the event loop: retryBusy waits instead.
     connection.pragma('busy_timeout = 0');
@@ -98,18 +98,24 @@ async function migrate(db: Kysely<Database>, dbPath: string): Promise<void> {
   }
 }
 
-/** BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock. */
-function immediateTransaction(db: Kysely<Database>): TransactionRunner {
+/**
+ * BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock. While another
+ * process holds it, the connection is given back between tries (retryBusy), so this process's reads are not held up.
+ */
+function immediateTransaction(db: Kysely<Database>, wait: LockWait): TransactionRunner {
   return <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
-    db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const result = await fn(conn);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (e) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
-        throw e;
-      }
-    });
+    retryBusy(wait, () =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (e) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          // Busy inside the transaction (not expected under WAL): reported, not retried, as fn may not be repeatable.
+          throw isBusy(e) ? lockedError(wait) : e;
+        }
+      }),
+    );
 }
