@@ -27,7 +27,10 @@ export class SqlStore implements Store {
   async syncLayout(project: Project, at: string): Promise<void> {
     // Every run of the CLI opens the store: an unchanged layout costs reads only, no write lock.
     if (await layoutIsStored(this.db, project)) return;
-    await this.transaction(async (s) => writeLayout((s as SqlStore).db, project, at));
+    await this.transaction(async (s) => {
+      // Checked again under the lock: of many first runs at once, one writes the layout and the others find it.
+      if (!(await layoutIsStored((s as SqlStore).db, project))) await writeLayout((s as SqlStore).db, project, at);
+    });
   }
 
   async initialCiClaimed(project: string): Promise<boolean> {

@@ -8,7 +8,8 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 export const LOCK_TIMEOUT_VARIABLE = 'FACETS_DB_LOCK_TIMEOUT';
 
 const FIRST_DELAY_MS = 2;
-const MAX_DELAY_MS = 100;
+// Long waits poll slowly: 200 processes waiting on one lock must leave the CPU to the one holding it.
+const MAX_DELAY_MS = 500;
 
 /** The bound from FACETS_DB_LOCK_TIMEOUT (seconds, decimals allowed), else the default. */
 export function lockTimeoutFromEnv(env: Record<string, string | undefined>): number {
