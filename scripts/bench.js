@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run bench`: facetsctl's performance figures, each a ratio against a baseline measured in the same run.
-// Usage: node scripts/bench.js [--only node,version,help,echo,installed,serve,register,push] [--runs N] [--push-runs N] [--warmup N] [--strict]
+// Usage: node scripts/bench.js [--only node,version,help,echo,installed,serve,register,push,scale] [--runs N] [--push-runs N]
+//        [--warmup N] [--scale-count N] [--strict]
 // Prints a table on stdout and writes .bench/bench-results.json; stops everything it started, by PID, even on failure.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -16,18 +17,19 @@ const { benchEcho, NAME: ECHO_NAME, TARGET: ECHO_TARGET } = require('./bench/ech
 const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
 const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
+const { benchScale, names: scaleNames, TARGET: SCALE_TARGET, CONTROL_PLANE } = require('./bench/scale-bench');
 const { writeBlueprint } = require('./bench/project');
 const { skipped, failed, table, writeJson } = require('./bench/report');
 
 const REPO = path.resolve(__dirname, '..');
-const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'register', 'push'];
+const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'register', 'push', 'scale'];
 const CLI_MAIN = path.join('dist', 'cli', 'main.js');
 const API_FACTORY = path.join('dist', 'api', 'factory.js');
 const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
 
 function parseArgs(argv) {
   // Push runs default to 9: each one builds and pushes 50 MB of new layers twice, and the bench keeps under ~5 minutes.
-  const options = { only: GROUPS, runs: 15, pushRuns: 9, warmup: 3, strict: false };
+  const options = { only: GROUPS, runs: 15, pushRuns: 9, warmup: 3, scaleCount: 100000, strict: false };
   for (let i = 0; i < argv.length; i++) {
     const number = (flag) => {
       const n = Number(argv[++i]);
@@ -38,8 +40,9 @@ function parseArgs(argv) {
     else if (argv[i] === '--runs') options.runs = number('--runs');
     else if (argv[i] === '--push-runs') options.pushRuns = number('--push-runs');
     else if (argv[i] === '--warmup') options.warmup = number('--warmup');
+    else if (argv[i] === '--scale-count') options.scaleCount = number('--scale-count');
     else if (argv[i] === '--strict') options.strict = true;
-    else throw new Error(`unknown argument ${argv[i]}; usage: bench.js [--only ${GROUPS.join(',')}] [--runs N] [--push-runs N] [--warmup N] [--strict]`);
+    else throw new Error(`unknown argument ${argv[i]}; usage: bench.js [--only ${GROUPS.join(',')}] [--runs N] [--push-runs N] [--warmup N] [--scale-count N] [--strict]`);
   }
   const unknown = options.only.filter((g) => !GROUPS.includes(g));
   if (unknown.length) throw new Error(`unknown --only ${unknown.join(',')}; choose from ${GROUPS.join(',')}`);
@@ -177,6 +180,21 @@ async function main(options) {
         for (const { name, target, run } of figures) await measure(results, name, target, run);
       }
     }
+
+    // 8-11: the same calls on a project of 100k artifacts and on one of 10, both filled through serve.
+    if (want('scale')) {
+      const names = scaleNames(options.scaleCount);
+      const m = missing(SERVE_MAIN, CONTROL_PLANE);
+      if (m.length) for (const name of names) results.push(skipped(name, `${m.join(', ')} missing`, SCALE_TARGET));
+      else {
+        log('measuring scale');
+        try {
+          results.push(...(await benchScale(REPO, { workDir: runDir, runs: options.runs, warmup: options.warmup, large: options.scaleCount, log })));
+        } catch (e) {
+          for (const name of names) results.push(failed(name, e, SCALE_TARGET));
+        }
+      }
+    }
   } finally {
     await cleanup();
   }
@@ -186,7 +204,7 @@ async function main(options) {
     finishedAt: new Date().toISOString(),
     seconds: (Date.now() - started.getTime()) / 1000,
     machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
-    method: { runs: options.runs, pushRuns: options.pushRuns, warmup: options.warmup, statistic: 'median', timing: 'spawnSync + process.hrtime, baseline and measured interleaved' },
+    method: { runs: options.runs, pushRuns: options.pushRuns, warmup: options.warmup, scaleCount: options.scaleCount, statistic: 'median', timing: 'spawnSync + process.hrtime, baseline and measured interleaved' },
     results,
   };
   const out = path.join(REPO, '.bench', 'bench-results.json');

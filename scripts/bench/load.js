@@ -3,10 +3,10 @@
 const http = require('node:http');
 
 /**
- * Fires POSTs at url for durationMs over `connections` keep-alive connections.
+ * Fires POSTs at url for durationMs (or until `count` are sent) over `connections` keep-alive connections.
  * body(i) gives the JSON body of request i. Returns {ok (2xx), other, errors, seconds, perSecond (2xx only)}.
  */
-async function fire(url, { connections = 32, durationMs = 3000, headers = {}, body }) {
+async function fire(url, { connections = 32, durationMs = 3000, count = Infinity, headers = {}, body }) {
   const target = new URL(url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const counts = { ok: 0, other: 0, errors: 0, statuses: {} };
@@ -38,7 +38,7 @@ async function fire(url, { connections = 32, durationMs = 3000, headers = {}, bo
       req.end(payload);
     });
   const client = async () => {
-    while (Date.now() < deadline) await one();
+    while (Date.now() < deadline && sent < count) await one();
   };
   await Promise.all(Array.from({ length: connections }, client));
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -7,9 +7,14 @@ const PROJECT = 'bench';
 const SERVICE = 'api';
 const ENVIRONMENT = 'dev';
 const REGISTRY = 'open';
+/** A second service, for figures that need the project's bulk elsewhere than the service measured. */
+const BULK_SERVICE = 'worker';
 
-/** withCi: the same CI/CD as CI_CONFIG in the blueprint's `ci:` (the embedded control plane applies it on first use). */
-function writeBlueprint(dir, registryHost, { withCi = false } = {}) {
+/**
+ * withCi: the same CI/CD as CI_CONFIG in the blueprint's `ci:` (the embedded control plane applies it on first use).
+ * withBulk: BULK_SERVICE as well.
+ */
+function writeBlueprint(dir, registryHost, { withCi = false, withBulk = false } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'facets.yaml');
   fs.writeFileSync(
@@ -25,6 +30,7 @@ function writeBlueprint(dir, registryHost, { withCi = false } = {}) {
       '  - {name: production, releaseStream: PRODUCTION}',
       'services:',
       `  - {name: ${SERVICE}}`,
+      ...(withBulk ? [`  - {name: ${BULK_SERVICE}}`] : []),
       'registries:',
       `  - {name: ${REGISTRY}, type: OTHERS, uri: "${registryHost}", insecure: true}`,
       ...(withCi ? ['ci:', '  registrationType: ENVIRONMENT', '  branchRules:', `    main: ${ENVIRONMENT}`, `  promotion: [${ENVIRONMENT}, staging, production]`] : []),
@@ -47,4 +53,4 @@ const CI_CONFIG = {
   ],
 };
 
-module.exports = { PROJECT, SERVICE, ENVIRONMENT, REGISTRY, CI_CONFIG, writeBlueprint };
+module.exports = { PROJECT, SERVICE, BULK_SERVICE, ENVIRONMENT, REGISTRY, CI_CONFIG, writeBlueprint };

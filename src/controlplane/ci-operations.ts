@@ -37,6 +37,12 @@ export async function ensureIntegration(ctx: ServiceContext, store: Store, proje
   throw new FacetsError('INTERNAL', `could not generate a unique CI name for ${project}/${service} after ${CI_NAME_ATTEMPTS} attempts`);
 }
 
+/** The service's integration, created on first interaction: once it exists, a read that takes no write lock. */
+export async function serviceIntegration(ctx: ServiceContext, project: string, service: string): Promise<CiIntegration> {
+  ctx.layouts.service(project, service);
+  return (await ctx.store.findIntegration(project, service)) ?? ctx.store.transaction((store) => ensureIntegration(ctx, store, project, service));
+}
+
 /** The config a service runs on: its own (SERVICE_CI), the project's, live (PROJECT_CI), or none (MANUAL). */
 export async function effectiveCiConfig(ctx: ServiceContext, store: Store, project: string, integration: CiIntegration): Promise<EffectiveCiConfig> {
   const base = { project, service: integration.resourceName, ciName: integration.ciName, strategy: integration.strategy };
@@ -55,7 +61,7 @@ export async function getCiConfig(ctx: ServiceContext, project: string, service?
     const config = await ctx.store.findCiConfig(project, null);
     return { project, mode: config ? 'CUSTOM' : 'NONE', config };
   }
-  return ctx.store.transaction(async (store) => effectiveCiConfig(ctx, store, project, await ensureIntegration(ctx, store, project, service)));
+  return effectiveCiConfig(ctx, ctx.store, project, await serviceIntegration(ctx, project, service));
 }
 
 export async function configureCi(ctx: ServiceContext, request: ConfigureCiRequest): Promise<EffectiveCiConfig> {

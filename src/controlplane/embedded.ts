@@ -5,6 +5,7 @@ import { blueprintCachePath, loadBlueprintCached } from './blueprint-cache';
 import { findBlueprint, stateDbPath } from './discovery';
 import { ControlPlaneService } from './service';
 import { openStore } from './store/sqlite';
+import { lockTimeoutFromEnv } from './store/sqlite-busy';
 import type { Store } from './store/store';
 import type { Identity, RegistryBrowser } from './types';
 
@@ -31,7 +32,7 @@ export async function openEmbeddedControlPlane(options: EmbeddedOptions): Promis
   const blueprintFile = findBlueprint({ flag: options.blueprintPath, env: options.env.FACETS_BLUEPRINT, cwd: options.cwd });
   const dbPath = stateDbPath(path.resolve(blueprintFile), options.dbPath ?? options.env.FACETS_DB, options.cwd);
   const blueprint = loadBlueprintCached(blueprintFile, blueprintCachePath(dbPath));
-  const store = await openStore(dbPath);
+  const store = await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(options.env) });
   try {
     const service = await startService(store, blueprint, options);
     return { service, blueprint, dbPath, close: () => store.close() };

@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import type { ImageStrategy } from '../core/model';
 import { getArtifact, listArtifacts, promoteArtifact, registerArtifact } from './artifact-operations';
-import { configureCi, ensureIntegration, getCiConfig, resetCi, setImageStrategy } from './ci-operations';
+import { configureCi, getCiConfig, resetCi, serviceIntegration, setImageStrategy } from './ci-operations';
 import type { ServiceContext } from './context';
 import { Layouts } from './layout';
 import { attachImage, detachImage, getOverride, history, resolve } from './override-operations';
@@ -109,7 +109,7 @@ export class ControlPlaneService implements ControlPlane {
   }
 
   ensureCiIntegration(project: string, service: string) {
-    return this.ctx.store.transaction((store) => ensureIntegration(this.ctx, store, project, service));
+    return serviceIntegration(this.ctx, project, service);
   }
 
   async listCiIntegrations(project: string) {

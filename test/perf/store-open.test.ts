@@ -90,6 +90,16 @@ describe('a database whose schema is current is opened without the migrator; any
     expect(query<{ name: string }>('select name from kysely_migration order by name')).toEqual(Object.keys(SQLITE_MIGRATIONS).sort().map((name) => ({ name })));
   });
 
+  test('a database made before 0002_query_indexes: opening it adds the index and records the migration', async () => {
+    await open(shopBlueprint());
+    const db = new BetterSqlite3(dbPath());
+    db.exec("drop index events_by_environment; delete from kysely_migration where name = '0002_query_indexes'");
+    db.close();
+    await open(shopBlueprint());
+    expect(query("select name from sqlite_master where type = 'index' and name = 'events_by_environment'")).toHaveLength(1);
+    expect(query<{ name: string }>('select name from kysely_migration order by name').map((r) => r.name)).toEqual(Object.keys(SQLITE_MIGRATIONS).sort());
+  });
+
   test('a database from a newer facetsctl (an unknown migration): the migrator\'s error, as before', async () => {
     await open(shopBlueprint());
     const db = new BetterSqlite3(dbPath());

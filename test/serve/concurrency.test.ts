@@ -1,6 +1,8 @@
 // Many CI jobs register at once through one serve: no artifact is lost or duplicated, and a reset
 // racing with registrations leaves a consistent state.
+import BetterSqlite3 from 'better-sqlite3';
 import { HttpControlPlane } from '../../src/api/http-client';
+import type { FacetsError } from '../../src/core/errors';
 import type { RegisterResult } from '../../src/api/control-plane';
 import { makeProjectDir, pinned, PROJECT, type ProjectDir } from '../contract/project';
 import { spawnServe, type ServeProcess } from './serve-process';
@@ -71,5 +73,40 @@ describe('Concurrent registrations through serve', () => {
     expect(stored).toHaveLength(succeeded.length);
     expect(await client.getCiConfig(PROJECT)).toMatchObject({ mode: 'NONE', config: null });
     await expect(client.registerArtifact({ project: PROJECT, service: 'cart', artifactUri: pinned('shop/cart', '9.9.9', 'after'), target: { kind: 'environment', value: 'dev' } })).rejects.toMatchObject({ kind: 'USAGE' });
+  });
+});
+
+describe('serve while another process holds the state database\'s write lock', () => {
+  test('reads are answered while a registration waits; past FACETS_DB_LOCK_TIMEOUT it gets 503 UNREACHABLE and stores nothing', async () => {
+    const project = makeProjectDir('facetsctl-locked-');
+    const server = await spawnServe({ blueprint: project.blueprint, db: project.db, env: { FACETS_DB_LOCK_TIMEOUT: '3' } });
+    const client = new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: server.adminToken, retries: 0 });
+    const holder = new BetterSqlite3(project.db);
+    try {
+      await client.configureCi({ project: PROJECT, config: CONFIG });
+      await client.registerArtifact({ project: PROJECT, service: 'checkout', artifactUri: pinned('shop/checkout', '1.0.0', 'before'), target: { kind: 'environment', value: 'dev' } });
+      holder.exec('begin immediate');
+      const settled: string[] = [];
+      const registration = client
+        .registerArtifact({ project: PROJECT, service: 'checkout', artifactUri: pinned('shop/checkout', '2.0.0', 'locked'), target: { kind: 'environment', value: 'dev' } })
+        .then(
+          () => 'stored',
+          (e: FacetsError) => e,
+        )
+        .finally(() => settled.push('register'));
+      const read = await client.listArtifacts(PROJECT, 'checkout');
+      settled.push('read');
+      expect(read.total).toBe(1);
+      const failure = await registration;
+      expect(settled).toEqual(['read', 'register']);
+      expect(failure).toMatchObject({ kind: 'UNREACHABLE', message: expect.stringMatching(/stayed locked by another process for 3 s; nothing was changed/) });
+      holder.exec('rollback');
+      expect((await client.listArtifacts(PROJECT, 'checkout')).items.map((a) => a.tag)).toEqual(['1.0.0']);
+    } finally {
+      if (holder.inTransaction) holder.exec('rollback');
+      holder.close();
+      await server.stop();
+      project.remove();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { findBlueprint, stateDbPath } from '../discovery';
 import { startService } from '../embedded';
 import type { ControlPlaneService } from '../service';
 import { openStore } from '../store/sqlite';
+import { lockTimeoutFromEnv } from '../store/sqlite-busy';
 import type { Identity, RegistryBrowser } from '../types';
 import type { Store } from '../store/store';
 import { createApp, type RegisteredRoute, type ServeBackend } from './app';
@@ -60,7 +61,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   let store: Store | undefined;
   try {
-    store = await openStore(dbPath);
+    store = await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env) });
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
     const perUser = new Map<string, ControlPlaneService>();
     backend.open({

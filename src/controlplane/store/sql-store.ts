@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, ImageVersionPolicy, Override, Project, RegistrationType, CiStrategy } from '../../core/model';
 import { layoutIsStored, writeLayout } from './layout-mirror';
-import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toCriterion, toEvent, toIntegration, toOverride } from './rows';
+import { listArtifactsPage, listEventsPage } from './paged-queries';
+import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toCriterion, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
 import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, OverrideState, Store } from './store';
 
@@ -28,7 +29,10 @@ export class SqlStore implements Store {
   async syncLayout(project: Project, at: string): Promise<void> {
     // Every run of the CLI opens the store: an unchanged layout costs reads only, no write lock.
     if (await layoutIsStored(this.db, project)) return;
-    await this.transaction(async (s) => writeLayout((s as SqlStore).db, project, at));
+    await this.transaction(async (s) => {
+      // Checked again under the lock: of many first runs at once, one writes the layout and the others find it.
+      if (!(await layoutIsStored((s as SqlStore).db, project))) await writeLayout((s as SqlStore).db, project, at);
+    });
   }
 
   async initialCiClaimed(project: string): Promise<boolean> {
@@ -180,11 +184,8 @@ export class SqlStore implements Store {
   }
 
   async listArtifacts(ciName: string, query: { registrationValue?: string; limit: number; offset: number }): Promise<{ items: Artifact[]; total: number }> {
-    let base = this.db.selectFrom('artifacts').where('ci_name', '=', ciName);
-    if (query.registrationValue !== undefined) base = base.where('registration_key', '=', query.registrationValue);
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await base.selectAll().orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(query.limit).offset(query.offset).execute();
-    return { items: await this.withTags(rows), total: Number(total) };
+    const page = await listArtifactsPage(this.db, ciName, query);
+    return { items: await this.withTags(page.items), total: page.total };
   }
 
   async newestArtifact(ciName: string, registrationType: RegistrationType, registrationValue: string): Promise<Artifact | null> {
@@ -266,21 +267,8 @@ export class SqlStore implements Store {
       .execute();
   }
 
-  async listEvents(q: EventQuery): Promise<{ items: HistoryEvent[]; total: number }> {
-    const projectLevelKinds = q.projectLevelKinds ?? [];
-    let base = this.db
-      .selectFrom('events')
-      .where('project', '=', q.project)
-      .where((eb) =>
-        projectLevelKinds.length === 0
-          ? eb('resource_name', '=', q.resourceName)
-          : eb.or([eb('resource_name', '=', q.resourceName), eb.and([eb('resource_name', 'is', null), eb('kind', 'in', projectLevelKinds)])]),
-      );
-    if (q.environment !== undefined) base = base.where('environment', '=', q.environment);
-    if (q.kinds && q.kinds.length > 0) base = base.where('kind', 'in', q.kinds);
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    const rows = await base.selectAll().orderBy('seq', 'desc').limit(q.limit).offset(q.offset).execute();
-    return { items: rows.map(toEvent), total: Number(total) };
+  listEvents(q: EventQuery): Promise<{ items: HistoryEvent[]; total: number }> {
+    return listEventsPage(this.db, q);
   }
 
   async createApiToken(username: string, name: string, tokenHash: string): Promise<ApiToken> {

@@ -1,4 +1,4 @@
-// Versioned schema for the SQLite store, applied in order by kysely's Migrator. Never edit a shipped migration: add one.
+// Versioned schema for the SQLite store, applied in order when the store opens (sqlite.ts). Never edit a shipped migration: add one.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const initial: Migration = {
@@ -151,6 +151,13 @@ const initial: Migration = {
   },
 };
 
+/** history -e: the resource's events of one environment, in order, without reading its other events. */
+const queryIndexes: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.createIndex('events_by_environment').on('events').columns(['project', 'resource_name', 'environment', 'seq']).execute();
+  },
+};
+
 /** An artifact knows every tag it was registered under; each artifact's own tag is carried over. */
 const artifactTags: Migration = {
   async up(db: Kysely<any>) {
@@ -169,7 +176,7 @@ const artifactTags: Migration = {
 };
 
 /** By name, in the order they apply; tests open a database with a prefix of them to build an older schema. */
-export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = { '0001_initial': initial, '0003_artifact_tags': artifactTags };
+export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = { '0001_initial': initial, '0002_query_indexes': queryIndexes, '0003_artifact_tags': artifactTags };
 
 export const sqliteMigrations: MigrationProvider = {
   async getMigrations() {

@@ -1,21 +1,40 @@
 // The SQLite store: one better-sqlite3 connection (kysely serialises on it), WAL, migrations at open.
+// Another process's lock is waited for asynchronously (sqlite-busy.ts), never by SQLite's own busy handler.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, sql, SqliteDialect } from 'kysely';
+import { Kysely, sql, SqliteDialect, type Driver, type KyselyConfig } from 'kysely';
 import { FacetsError } from '../../core/errors';
 import type { Database } from './schema';
+import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, isBusy, lockedError, retryBusy, type LockWait } from './sqlite-busy';
 import { sqliteMigrations } from './sqlite-migrations';
-import { SqlStore } from './sql-store';
+import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
 
 export interface OpenStoreOptions {
-  /** How long a writer waits for another process's lock before failing (ms). */
-  busyTimeoutMs?: number;
+  /** How long to wait for another process's lock before failing with a retryable error (ms; FACETS_DB_LOCK_TIMEOUT). */
+  lockTimeoutMs?: number;
+  /** Called with each statement run (SQL and parameters), e.g. to check its query plan. */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+}
+
+/** kysely's SQLite dialect on one connection, with SQLITE_BUSY retried outside transactions. */
+class BusyRetryingDialect extends SqliteDialect {
+  constructor(
+    private readonly connection: BetterSqlite3.Database,
+    private readonly wait: LockWait,
+  ) {
+    super({ database: connection });
+  }
+
+  override createDriver(): Driver {
+    return new BusyRetryingDriver(super.createDriver(), this.connection, this.wait);
+  }
 }
 
 /** Opens (creating if needed) the SQLite state database at `dbPath` and brings its schema up to date. */
 export async function openStore(dbPath: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const wait: LockWait = { dbPath, timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS };
   let connection: BetterSqlite3.Database;
   try {
     if (dbPath !== ':memory:') mkdirSync(path.dirname(dbPath), { recursive: true });
@@ -23,46 +42,80 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   } catch (e) {
     throw new FacetsError('USAGE', `cannot open the state database ${dbPath}: ${(e as Error).message}`, 'check the path (FACETS_DB or --db) and its permissions');
   }
-  connection.pragma('journal_mode = WAL');
-  connection.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  connection.pragma('foreign_keys = ON');
-  connection.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-
-  if (await schemaIsCurrent(connection)) return new SqlStore(db, immediateTransaction(db), () => db.destroy());
-  const { error, results } = await new Migrator({ db, provider: sqliteMigrations }).migrateToLatest();
-  if (error) {
+  const onQuery = options.onQuery;
+  const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
+  const db = new Kysely<Database>({ dialect: new BusyRetryingDialect(connection, wait), ...(log && { log }) });
+  const transaction = immediateTransaction(db, wait);
+  try {
+    // SQLite's busy handler would sleep inside the call, blocking the event loop: retryBusy waits instead.
+    connection.pragma('busy_timeout = 0');
+    // Switching a new file to WAL takes an exclusive lock, which concurrent first opens contend for.
+    await retryBusy(wait, () => connection.pragma('journal_mode = WAL'));
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('synchronous = NORMAL');
+    if (!(await schemaIsCurrent(db))) await transaction((trx) => migrate(trx, dbPath));
+  } catch (e) {
     await db.destroy();
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed at ${failed}: ${(error as Error).message}`, 'the database may be from a newer facetsctl; use a matching version or another --db');
+    throw e;
   }
-  return new SqlStore(db, immediateTransaction(db), () => db.destroy());
+  return new SqlStore(db, transaction, () => db.destroy());
 }
 
-/**
- * Every migration this build knows is recorded as applied (and no other): the Migrator, which takes its lock table
- * and reads the schema on each open, has nothing to do.
- */
-async function schemaIsCurrent(connection: BetterSqlite3.Database): Promise<boolean> {
-  const table = connection.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
-  if (!table) return false;
-  const applied = (connection.prepare('select name from kysely_migration order by name').all() as Array<{ name: string }>).map((r) => r.name);
+const appliedMigrations = async (db: Kysely<any>): Promise<string[]> =>
+  (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
+
+/** Every migration this build knows is recorded as applied (and no other): a read, no lock to take. */
+async function schemaIsCurrent(db: Kysely<Database>): Promise<boolean> {
+  const table = await sql`select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
+  if (table.rows.length === 0) return false;
+  const applied = await appliedMigrations(db);
   const known = Object.keys(await sqliteMigrations.getMigrations()).sort();
   return applied.length === known.length && applied.every((name, i) => name === known[i]);
 }
 
-/** BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock. */
-function immediateTransaction(db: Kysely<Database>) {
+/**
+ * Applies the missing migrations in order, inside the caller's write transaction: of many processes opening a new
+ * file at once, one migrates and the others, once they get the lock, find nothing left to do.
+ * The bookkeeping table is kysely's Migrator's (same name and columns), so databases made by either stay readable.
+ */
+async function migrate(db: Kysely<Database>, dbPath: string): Promise<void> {
+  const trx = db as unknown as Kysely<any>;
+  await sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(trx);
+  const migrations = await sqliteMigrations.getMigrations();
+  const known = Object.keys(migrations).sort();
+  const applied = await appliedMigrations(trx);
+  const unknown = applied.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed: it records migration ${unknown.join(', ')}, which this facetsctl does not know`, 'the database may be from a newer facetsctl; use a matching version or another --db');
+  }
+  for (const name of known.filter((n) => !applied.includes(n))) {
+    try {
+      await migrations[name].up(trx);
+    } catch (e) {
+      throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed at ${name}: ${(e as Error).message}`, 'the database may be from a newer facetsctl; use a matching version or another --db');
+    }
+    await trx.insertInto('kysely_migration').values({ name, timestamp: new Date().toISOString() }).execute();
+  }
+}
+
+/**
+ * BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock. While another
+ * process holds it, the connection is given back between tries (retryBusy), so this process's reads are not held up.
+ */
+function immediateTransaction(db: Kysely<Database>, wait: LockWait): TransactionRunner {
   return <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
-    db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      try {
-        const result = await fn(conn);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (e) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
-        throw e;
-      }
-    });
+    retryBusy(wait, () =>
+      db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (e) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          // Busy inside the transaction (not expected under WAL): reported, not retried, as fn may not be repeatable.
+          throw isBusy(e) ? lockedError(wait) : e;
+        }
+      }),
+    );
 }
