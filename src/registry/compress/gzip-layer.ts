@@ -10,6 +10,12 @@ import zlib from 'node:zlib';
 import { usage } from '../../core/errors';
 
 const gzip = promisify(zlib.gzip);
+const deflateRaw = promisify(zlib.deflateRaw);
+
+/** A chunk is first tried on a few slices of it; under this ratio it is worth deflating whole. */
+const WORTH_DEFLATING = 0.95;
+const SAMPLE_SLICES = 4;
+const SAMPLE_BYTES = 16 * 1024;
 
 export interface GzipOptions {
   /** 0 (stored) … 9; default 1, as crane: most of the size gain for a fraction of the time. */
@@ -45,9 +51,18 @@ export function checkLevel(level: number): number {
  * that does not shrink (random or already-compressed data) is stored (deflate level 0) instead.
  */
 export async function gzipMember(chunk: Buffer, level: number): Promise<Buffer> {
+  if (level > 0 && !(await worthDeflating(chunk))) return gzip(chunk, { level: 0 });
   const deflated = await gzip(chunk, { level });
   if (level === 0 || deflated.length < chunk.length) return deflated;
   return gzip(chunk, { level: 0 });
+}
+
+/** Deflating random or compressed data costs the most and gains nothing: a sample of slices across the chunk decides. */
+async function worthDeflating(chunk: Buffer): Promise<boolean> {
+  if (chunk.length < SAMPLE_SLICES * SAMPLE_BYTES * 4) return true;
+  const step = Math.floor(chunk.length / SAMPLE_SLICES);
+  const sample = Buffer.concat(Array.from({ length: SAMPLE_SLICES }, (_, i) => chunk.subarray(i * step, i * step + SAMPLE_BYTES)));
+  return (await deflateRaw(sample, { level: 1 })).length < sample.length * WORTH_DEFLATING;
 }
 
 /** Reads `input` (a tar), writes its gzip to `file`. */
