@@ -58,17 +58,20 @@ describe.each(REGISTRY_NAMES)('native push of a docker-archive to the %s registr
 describe('native push of the engine export', () => {
   it('reads `GET /images/{name}/get` and pushes what docker save would give', async () => {
     const tag = `native-export:${crypto.randomBytes(3).toString('hex')}`;
-    const random = crypto.randomBytes(100_000);
+    const random = crypto.randomBytes(3_000_000);
+    // The random layer is large enough to be compressed while the export streams; the first stays in memory.
     await buildLayers(tag, [{ 'etc/greeting': text('from the engine\n') }, { 'data/random.bin': random }]);
     const { id, diffIds } = await inspectImage(tag);
-    const source = await engineExportSource(tag, await docker.getImage(tag).get(), dir);
+    const source = await engineExportSource(tag, await docker.getImage(tag).get(), { tmpDir: dir });
     const repository = uniqueRepository('native-export');
     try {
+      expect(source.root.kind === 'image' ? source.root.layers.map((l) => l.prepared !== undefined) : []).toEqual([false, true]);
       const result = await pushImage(source, { registry: clientOptions('open'), repository, tag: 'v1' });
-      await removeImage(tag);
+      await removeImage(tag).catch(() => {});
       await checkRoundTrip('open', repository, result.digest, { id, diffIds, random }, 'from the engine\n');
     } finally {
       await source.close();
+      await removeImage(tag).catch(() => {});
     }
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('facetsctl-export-'))).toEqual([]);
   });

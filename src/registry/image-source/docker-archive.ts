@@ -26,6 +26,7 @@ export async function dockerArchiveImage(store: FileStore, ref?: string): Promis
       mediaType: compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : compression ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayer,
       compressed: Boolean(compression),
       size: compression ? await store.size(file) : undefined,
+      file,
     });
   }
   return {

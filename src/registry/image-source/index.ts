@@ -1,10 +1,9 @@
 // Image sources named as skopeo names them (docker-archive:, oci-archive:, oci:), and the engine's export stream.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { usage } from '../../core/errors';
 import { dockerArchiveImage } from './docker-archive';
+import { streamedExportSource, type ExportOptions } from './engine-export';
 import { directoryStore, tarStore } from './file-store';
 import { ociLayoutNode } from './oci-layout';
 import type { ImageSource } from './types';
@@ -35,22 +34,9 @@ export async function openImageSource(spec: string): Promise<ImageSource> {
   return { name, root, close: async () => {} };
 }
 
-/**
- * The engine's export (`GET /images/{name}/get`, a `docker save` stream) as a source: kept in a temporary file so that
- * layers can be read in parallel and read again on a retry. `close()` removes it.
- */
-export async function engineExportSource(image: string, stream: NodeJS.ReadableStream, tmpDir = os.tmpdir()): Promise<ImageSource> {
-  const dir = await fs.promises.mkdtemp(path.join(tmpDir, 'facetsctl-export-'));
-  const close = () => fs.promises.rm(dir, { recursive: true, force: true });
-  try {
-    const file = path.join(dir, 'image.tar');
-    await pipeline(stream, fs.createWriteStream(file));
-    const name = `engine export of ${image}`;
-    return { name, root: await dockerArchiveImage(await tarStore(name, file)), close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+/** The engine's export (`GET /images/{name}/get`) as a source, its layers compressed as it streams. */
+export function engineExportSource(image: string, stream: NodeJS.ReadableStream, options: Partial<ExportOptions> = {}): Promise<ImageSource> {
+  return streamedExportSource(image, stream, { ...options, tmpDir: options.tmpDir ?? os.tmpdir() });
 }
 
 /** `path[:ref]`: the longest prefix that exists is the path (paths may hold ":"), the rest the reference. */

@@ -33,6 +33,18 @@ export interface SourceLayer {
   digest?: string;
   size?: number;
   annotations?: Record<string, string>;
+  /** Its path in the source (`<id>/layer.tar`, `blobs/sha256/…`). */
+  file?: string;
+  /** Compressed by the source already (the engine export compresses as it streams): uploaded from this file. */
+  prepared?: Promise<PreparedLayer>;
+}
+
+/** A layer compressed into a local file, ready for upload. */
+export interface PreparedLayer {
+  file: string;
+  digest: string;
+  size: number;
+  compression: 'gzip' | 'zstd';
 }
 
 export interface SourceImage {

@@ -101,7 +101,7 @@ class NativePush {
       ...image.layers.map((layer, i) => () => this.layer(image, layer, `layer ${i + 1}/${image.layers.length}`)),
     ];
     const [config, ...layers] = await this.pool.all(tasks);
-    const recompressed = image.layers.some((layer) => !layer.compressed);
+    const recompressed = image.layers.some((layer) => !layer.compressed || layer.prepared);
     const bytes = !recompressed && image.original ? image.original : imageManifest({ mediaType: image.manifestMediaType, config, layers, annotations: image.annotations });
     return putManifest(this.session, reference, image.manifestMediaType, bytes, this.options);
   }
@@ -109,6 +109,12 @@ class NativePush {
   /** A layer as the registry will hold it: as it is when the source has it compressed, else gzipped here first. */
   private async layer(image: SourceImage, layer: SourceLayer, label: string): Promise<Descriptor> {
     const annotations = layer.annotations ? { annotations: layer.annotations } : {};
+    const gzipType = image.manifestMediaType === MEDIA_TYPES.dockerManifest ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayerGzip;
+    if (layer.prepared) {
+      const prepared = await layer.prepared;
+      await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label);
+      return { mediaType: prepared.compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : gzipType, digest: prepared.digest, size: prepared.size, ...annotations };
+    }
     if (layer.compressed) {
       const { digest, size } = layer.digest && layer.size !== undefined ? { digest: layer.digest, size: layer.size } : await hashStream(layer);
       await this.send({ digest, size, open: () => layer.open() }, label);
@@ -122,8 +128,7 @@ class NativePush {
     });
     await this.send({ digest: compressed.digest, size: compressed.size, open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) }, label);
     await fs.promises.rm(file, { force: true });
-    const mediaType = image.manifestMediaType === MEDIA_TYPES.dockerManifest ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayerGzip;
-    return { mediaType, digest: compressed.digest, size: compressed.size, ...annotations };
+    return { mediaType: gzipType, digest: compressed.digest, size: compressed.size, ...annotations };
   }
 
   /** Each digest goes up once per push, however many images or layers name it. */
