@@ -103,6 +103,49 @@ describe('native push of an OCI layout with two platforms', () => {
     await removeImage(ref);
   });
 
+  it('reads the layout newer engines write with `docker save` (blobs/ beside manifest.json), as docker-archive: and as oci-archive:', async () => {
+    const tag = `native-save25:${crypto.randomBytes(3).toString('hex')}`;
+    const random = crypto.randomBytes(150_000);
+    await buildLayers(tag, [{ 'etc/greeting': Buffer.from('saved by a newer engine\n') }, { 'data/random.bin': random }]);
+    const { id, diffIds } = await inspectImage(tag);
+    const classic = path.join(dir, 'classic.tar');
+    await saveImage(tag, classic);
+    await removeImage(tag);
+    const entries = await indexTar(classic);
+    const bytes = fs.readFileSync(classic);
+    const read = (name: string) => {
+      const entry = entries.get(name);
+      if (!entry) throw new Error(`${name} missing`);
+      return bytes.subarray(entry.offset, entry.offset + entry.size);
+    };
+    const [saved] = JSON.parse(read('manifest.json').toString()) as Array<{ Config: string; Layers: string[]; RepoTags: string[] }>;
+    const root = path.join(dir, 'save25');
+    const config = blob(root, 'application/vnd.oci.image.config.v1+json', read(saved.Config));
+    const layers = saved.Layers.map((layer) => blob(root, 'application/vnd.oci.image.layer.v1.tar', read(layer)));
+    const manifest = blob(root, 'application/vnd.oci.image.manifest.v1+json', Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config, layers })));
+    fs.writeFileSync(path.join(root, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }] }));
+    fs.writeFileSync(path.join(root, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    const blobPath = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
+    fs.writeFileSync(path.join(root, 'manifest.json'), JSON.stringify([{ Config: blobPath(config.digest), RepoTags: saved.RepoTags, Layers: layers.map((l) => blobPath(l.digest)) }]));
+    const archive = path.join(dir, 'save25.tar');
+    expect(spawnSync('tar', ['-cf', archive, '-C', root, '.']).status).toBe(0);
+
+    const registry = clientOptions('open');
+    const repository = uniqueRepository('native-save25');
+    const asDocker = await pushImage(await openImageSource(`docker-archive:${archive}`), { registry, repository, tag: 'docker' });
+    const asOci = await pushImage(await openImageSource(`oci-archive:${archive}`), { registry, repository, tag: 'oci' });
+    const client = new RegistryClient(registry);
+    expect(await client.imageConfigDigest(repository, 'docker')).toMatchObject({ mediaType: 'application/vnd.docker.distribution.manifest.v2+json', configDigest: id });
+    expect(await client.imageConfigDigest(repository, 'oci')).toMatchObject({ mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: id });
+    for (const digest of [asDocker.digest, asOci.digest]) {
+      const ref = `${registry.host}/${repository}@${digest}`;
+      await pullBack('open', ref);
+      expect(await inspectImage(ref)).toEqual({ id, diffIds });
+      expect((await readImageFile(ref, '/data/random.bin', dir)).equals(random)).toBe(true);
+      await removeImage(ref);
+    }
+  });
+
   it('refuses a reference the layout does not hold, naming those it holds', async () => {
     const layout = path.join(dir, 'layout-refs');
     fs.mkdirSync(layout, { recursive: true });
