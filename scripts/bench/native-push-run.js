@@ -4,19 +4,14 @@
 // Usage: node scripts/bench/native-push-run.js IMAGE HOST/REPOSITORY:TAG   (DOCKER_HOST names the engine)
 const path = require('node:path');
 const Docker = require('dockerode');
-const { engineExportSource, pushImage } = require(path.join(__dirname, '..', '..', 'dist', 'registry', 'push'));
+const { pushEngineExport } = require(path.join(__dirname, '..', '..', 'dist', 'registry', 'push'));
 
 async function main([image, target]) {
   const match = /^([^/]+)\/(.+):([^:/]+)$/.exec(target || '');
   if (!image || !match) throw new Error('usage: native-push-run.js IMAGE HOST/REPOSITORY:TAG');
   const [, host, repository, tag] = match;
-  const source = await engineExportSource(image, await new Docker().getImage(image).get());
-  try {
-    const result = await pushImage(source, { registry: { host }, repository, tag });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-  } finally {
-    await source.close();
-  }
+  const result = await pushEngineExport(image, await new Docker().getImage(image).get(), { registry: { host }, repository, tag });
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 main(process.argv.slice(2)).catch((error) => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RegistryClient } from '../../src/registry';
 import { engineExportSource, openImageSource } from '../../src/registry/image-source';
-import { pushImage } from '../../src/registry/push';
+import { pushEngineExport, pushImage } from '../../src/registry/push';
 import { startFaultProxy } from '../support/proxy';
 import { buildLayers, docker, inspectImage, pullBack, readImageFile, removeImage, saveImage, workDir } from './native-push-support';
 import { clientOptions, REGISTRY_NAMES, uniqueRepository, type RegistryName } from './support';
@@ -74,6 +74,32 @@ describe('native push of the engine export', () => {
       await removeImage(tag).catch(() => {});
     }
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('facetsctl-export-'))).toEqual([]);
+  });
+});
+
+describe('native push of an engine image, uploading layers while the export streams', () => {
+  it.each([
+    ['streams the large layer in one PATCH while it is compressed', [], 'PATCH 202'],
+    ['uploads the layer from its file when the streamed upload drops', [{ match: { method: 'PATCH' }, dropAfterBytes: 0 }], 'PATCH dropped'],
+  ])('%s', async (_, plan, patched) => {
+    const tag = `native-stream:${crypto.randomBytes(3).toString('hex')}`;
+    const random = crypto.randomBytes(3_000_000);
+    await buildLayers(tag, [{ 'etc/greeting': text('streamed\n') }, { 'data/random.bin': random }]);
+    const { id, diffIds } = await inspectImage(tag);
+    const open = clientOptions('open');
+    const [host, port] = open.host.split(':');
+    const proxy = await startFaultProxy({ host, port: Number(port) }, plan);
+    const repository = uniqueRepository('native-stream');
+    try {
+      const result = await pushEngineExport(tag, await docker.getImage(tag).get(), { registry: { ...open, host: proxy.host }, repository, tag: 'v1' }, { tmpDir: dir });
+      expect(proxy.seen.filter((r) => r.method === 'PATCH').map((r) => `${r.method} ${r.outcome}`)).toEqual([patched]);
+      expect(result.blobs.map((b) => b.outcome)).toEqual(['uploaded', 'uploaded', 'uploaded']);
+      await removeImage(tag);
+      await checkRoundTrip('open', repository, result.digest, { id, diffIds, random }, 'streamed\n');
+    } finally {
+      await proxy.close();
+      await removeImage(tag).catch(() => {});
+    }
   });
 });
 

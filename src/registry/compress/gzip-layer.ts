@@ -26,6 +26,8 @@ export interface GzipOptions {
   parallel?: number;
   /** Called with the compressed bytes written so far. */
   onBytes?: (compressedBytes: number) => void;
+  /** Also given each member in order as it is written (a streamed upload); awaited, so it paces the compression. */
+  onMember?: (member: Buffer) => Promise<void>;
 }
 
 export interface CompressedLayer {
@@ -51,10 +53,12 @@ export function checkLevel(level: number): number {
  * that does not shrink (random or already-compressed data) is stored (deflate level 0) instead.
  */
 export async function gzipMember(chunk: Buffer, level: number): Promise<Buffer> {
-  if (level > 0 && !(await worthDeflating(chunk))) return gzip(chunk, { level: 0 });
-  const deflated = await gzip(chunk, { level });
+  // Output buffers the size of the whole member: zlib's default 16 KiB ones cost a main-thread callback each.
+  const chunkSize = Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024);
+  if (level > 0 && !(await worthDeflating(chunk))) return gzip(chunk, { level: 0, chunkSize });
+  const deflated = await gzip(chunk, { level, chunkSize });
   if (level === 0 || deflated.length < chunk.length) return deflated;
-  return gzip(chunk, { level: 0 });
+  return gzip(chunk, { level: 0, chunkSize });
 }
 
 /** Deflating random or compressed data costs the most and gains nothing: a sample of slices across the chunk decides. */
@@ -92,7 +96,9 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     const member = await (pending.shift() as Promise<Buffer>);
     compressed.update(member);
     size += member.length;
-    if (!out.write(member)) await once(out, 'drain');
+    const written = out.write(member) ? undefined : once(out, 'drain');
+    await options.onMember?.(member);
+    await written;
     options.onBytes?.(size);
   };
   try {

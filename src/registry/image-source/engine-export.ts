@@ -11,13 +11,15 @@ import { gzipLayer, type GzipOptions } from '../compress/gzip-layer';
 import { dockerArchiveImage } from './docker-archive';
 import type { FileStore } from './file-store';
 import { normalise } from './tar-index';
-import { compressionOf, type ImageSource, type PreparedLayer } from './types';
+import { compressionOf, type ImageSource, type LayerSink, type PreparedLayer } from './types';
 
 /** Entries up to this size stay in memory (manifests, configs, small layers); larger ones are layers, compressed on arrival. */
 const IN_MEMORY_BYTES = 1024 * 1024;
 
 export interface ExportOptions extends Pick<GzipOptions, 'level' | 'chunkBytes'> {
   tmpDir: string;
+  /** Opens a streamed upload per layer, so the upload runs while the engine still exports (native push). */
+  sink?: () => LayerSink;
 }
 
 /** Reads a `docker save` stream; `close()` removes the compressed layers it wrote. */
@@ -82,7 +84,11 @@ async function prepare(entry: Readable, file: string, options: ExportOptions): P
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
   })());
   const compression = compressionOf(head);
-  if (!compression) return { ...(await gzipLayer(rest, file, options)), compression: 'gzip' };
+  if (!compression) {
+    const sink = options.sink?.();
+    const layer = await gzipLayer(rest, file, { ...options, onMember: sink && ((member) => sink.write(member)) });
+    return { ...layer, compression: 'gzip', streamed: sink ? await sink.end(layer.digest) : false };
+  }
   const hash = crypto.createHash('sha256');
   let size = 0;
   rest.on('data', (chunk: Buffer) => {

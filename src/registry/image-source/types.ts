@@ -45,6 +45,15 @@ export interface PreparedLayer {
   digest: string;
   size: number;
   compression: 'gzip' | 'zstd';
+  /** Already sent to the registry while it was compressed (a streamed upload that completed). */
+  streamed?: boolean;
+}
+
+/** Where a source may stream a layer's compressed bytes as they come; a failed sink only costs the head start. */
+export interface LayerSink {
+  write(bytes: Buffer): Promise<void>;
+  /** Commits the upload under `digest`; resolves false when the streamed upload failed (the file is uploaded instead). */
+  end(digest: string): Promise<boolean>;
 }
 
 export interface SourceImage {

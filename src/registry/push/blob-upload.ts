@@ -27,7 +27,7 @@ export interface BlobUploadOptions extends RetryOptions {
 
 /** Monolithic PUT answers that mean "send it in chunks". */
 const CHUNKED_FALLBACK = new Set([400, 405, 411, 413, 416]);
-const OCTETS = 'application/octet-stream';
+export const OCTETS = 'application/octet-stream';
 
 export async function uploadBlob(session: PushSession, blob: BlobToSend, options: BlobUploadOptions = {}): Promise<BlobOutcome> {
   const blobs = `/v2/${session.repository}/blobs`;
@@ -112,13 +112,13 @@ async function cancel(session: PushSession, answer: Answer): Promise<void> {
   await session.send({ method: 'DELETE', url: location(session, answer) }).catch(() => undefined);
 }
 
-function location(session: PushSession, answer: Answer): string {
+export function location(session: PushSession, answer: Answer): string {
   const value = answer.headers.location;
   if (!value) throw malformedAnswer(session.host, `${answer.status} to ${answer.url}`, 'no Location for the upload');
   return new URL(value, answer.url).toString();
 }
 
-function withDigest(url: string, digest: string): string {
+export function withDigest(url: string, digest: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('digest', digest);
   return parsed.toString();

@@ -60,11 +60,12 @@ export interface PushResult {
   blobs: PushedBlob[];
 }
 
-export async function pushImage(source: ImageSource, target: PushTarget, options: PushOptions = {}): Promise<PushResult> {
+/** `session`: one the caller opened already (the engine export streams layers through it); closed here. */
+export async function pushImage(source: ImageSource, target: PushTarget, options: PushOptions = {}, opened?: PushSession): Promise<PushResult> {
   if (target.tag !== undefined && !isValidTag(target.tag)) throw usage(`"${target.tag}" is not a valid tag`, 'a tag is letters, digits, "_", "." and "-" (max 128)');
   checkLevel(options.compressionLevel ?? DEFAULT_LEVEL);
   const tmp = await fs.promises.mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'facetsctl-push-'));
-  const session = new PushSession(target.registry, target.repository, options.mountFrom);
+  const session = opened ?? new PushSession(target.registry, target.repository, options.mountFrom);
   const push = new NativePush(session, tmp, options);
   try {
     const top = await push.node(source.root, target.tag);
@@ -112,7 +113,8 @@ class NativePush {
     const gzipType = image.manifestMediaType === MEDIA_TYPES.dockerManifest ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayerGzip;
     if (layer.prepared) {
       const prepared = await layer.prepared;
-      await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label);
+      if (prepared.streamed) this.blobs.set(prepared.digest, { digest: prepared.digest, size: prepared.size, outcome: 'uploaded' });
+      else await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label);
       return { mediaType: prepared.compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : gzipType, digest: prepared.digest, size: prepared.size, ...annotations };
     }
     if (layer.compressed) {
