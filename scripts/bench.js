@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run bench`: facetsctl's performance figures, each a ratio against a baseline measured in the same run.
-// Usage: node scripts/bench.js [--only node,version,help,echo,installed,serve,register,push,scale] [--runs N] [--push-runs N]
-//        [--warmup N] [--scale-count N] [--strict]
+// Usage: node scripts/bench.js [--only node,version,help,echo,installed,serve,register,push,scale,native] [--runs N]
+//        [--push-runs N] [--warmup N] [--scale-count N] [--strict]
 // Prints a table on stdout and writes .bench/bench-results.json; stops everything it started, by PID, even on failure.
 const fs = require('node:fs');
 const os = require('node:os');
@@ -18,14 +18,16 @@ const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
 const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
 const { benchScale, names: scaleNames, TARGET: SCALE_TARGET, CONTROL_PLANE } = require('./bench/scale-bench');
+const { benchNative } = require('./bench/native-bench');
 const { writeBlueprint } = require('./bench/project');
 const { skipped, failed, table, writeJson } = require('./bench/report');
 
 const REPO = path.resolve(__dirname, '..');
-const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'register', 'push', 'scale'];
+const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'register', 'push', 'scale', 'native'];
 const CLI_MAIN = path.join('dist', 'cli', 'main.js');
 const API_FACTORY = path.join('dist', 'api', 'factory.js');
 const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
+const NATIVE_PUSH = path.join('dist', 'registry', 'push', 'index.js');
 
 function parseArgs(argv) {
   // Push runs default to 9: each one builds and pushes 50 MB of new layers twice, and the bench keeps under ~5 minutes.
@@ -123,7 +125,14 @@ async function main(options) {
       if (m.length) pushBlocker = `${m.join(', ')} missing (the push command or the control-plane client is not built yet)`;
       else if (!hasCommand('docker') || !hasCommand('dockerd')) pushBlocker = 'docker CLI or dockerd not installed';
     }
-    const components = [...(want('push') && !pushBlocker ? ['dockerd'] : []), ...(want('register') || (want('push') && !pushBlocker) ? ['open'] : [])];
+    let nativeBlocker = null;
+    if (want('native')) {
+      const m = missing(NATIVE_PUSH);
+      if (m.length) nativeBlocker = `${m.join(', ')} missing (run npm run build)`;
+      else if (!hasCommand('docker') || !hasCommand('dockerd')) nativeBlocker = 'docker CLI or dockerd not installed';
+    }
+    const engineWanted = (want('push') && !pushBlocker) || (want('native') && !nativeBlocker);
+    const components = [...(engineWanted ? ['dockerd'] : []), ...(want('register') || engineWanted ? ['open'] : [])];
     let infra = null;
     let infraError = null;
     if (components.length) {
@@ -193,6 +202,20 @@ async function main(options) {
         } catch (e) {
           for (const name of names) results.push(failed(name, e, SCALE_TARGET));
         }
+      }
+    }
+
+    // 12-13: the native push (engine export + our own upload) against docker push, same engine and registry.
+    if (want('native')) {
+      const blocker = nativeBlocker || (!infra || !infra.dockerHost || !registry ? `no engine/registry: ${infraError}` : null);
+      if (blocker) {
+        for (const { name, target } of benchNative({ registry, dockerEnv: env, workDir: runDir })) results.push(skipped(name, blocker, target));
+      } else {
+        const dockerConfig = path.join(runDir, 'docker-config-native');
+        fs.mkdirSync(dockerConfig, { recursive: true });
+        const dockerEnv = { ...env, DOCKER_HOST: infra.dockerHost, DOCKER_CONFIG: dockerConfig };
+        const figures = benchNative({ registry, dockerEnv, workDir: runDir, runs: options.pushRuns, warmup: Math.min(options.warmup, 1) });
+        for (const { name, target, run } of figures) await measure(results, name, target, run);
       }
     }
   } finally {

@@ -27,6 +27,14 @@ export function parseChallenge(header: string | string[] | undefined): Challenge
   return { scheme, params };
 }
 
+/** The registry's challenge from GET /v2/: none (200, anonymous) or the WWW-Authenticate of its 401. */
+export async function pingChallenge(transport: Transport): Promise<Challenge | undefined> {
+  const response = await transport.ping();
+  if (response.status === 200) return undefined;
+  if (response.status === 401) return parseChallenge(response.headers['www-authenticate']);
+  throw unexpectedStatus(transport.host, 'GET /v2/', response.status, response.body, response.attempts);
+}
+
 interface CachedToken {
   value: string;
   expiresAt: number;

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { usage } from '../core/errors';
 import { isValidDigest, isValidTag } from '../core/image-reference';
-import { Authenticator, Challenge, parseChallenge, type RegistryAuth } from './auth';
+import { Authenticator, Challenge, parseChallenge, pingChallenge, type RegistryAuth } from './auth';
 import { denied, errorBodyCode, malformedAnswer, manifestUnknown, nameUnknown, unauthorized, unexpectedStatus } from './errors';
 import { configDigest, createdOf, isIndex, platformEntry, schema1Created, type ManifestDocument } from './image-config';
 import { nextPageUrl } from './link';
@@ -190,12 +190,7 @@ export class RegistryClient {
   }
 
   private authChallenge(): Promise<Challenge | undefined> {
-    this.challenge ??= (async () => {
-      const response = await this.transport.ping();
-      if (response.status === 200) return undefined;
-      if (response.status === 401) return parseChallenge(response.headers['www-authenticate']);
-      throw unexpectedStatus(this.host, 'GET /v2/', response.status, response.body, response.attempts);
-    })();
+    this.challenge ??= pingChallenge(this.transport);
     this.challenge.catch(() => (this.challenge = undefined));
     return this.challenge;
   }

@@ -1,0 +1,82 @@
+// Layer compression: independent gzip members that decompress to the tar, stored when they would not shrink,
+// with the blob digest and the diff ID from the same pass; and the tar index the archive sources read.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
+import zlib from 'node:zlib';
+import { gzipLayer } from '../../src/registry/compress/gzip-layer';
+import { indexTar } from '../../src/registry/image-source/tar-index';
+import { workDir } from './native-push-support';
+
+const dir = workDir();
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const sha256 = (bytes: Buffer) => `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
+
+/** Counts gzip members by walking their headers with zlib (each member decompressed on its own). */
+function members(gz: Buffer): number {
+  let count = 0;
+  for (let rest = gz; rest.length > 0; count++) {
+    const inflate = zlib.inflateRawSync(rest.subarray(10), { info: true } as zlib.ZlibOptions) as unknown as { engine: { bytesWritten: number } };
+    rest = rest.subarray(10 + inflate.engine.bytesWritten + 8);
+  }
+  return count;
+}
+
+describe('gzipLayer', () => {
+  it('writes one member per chunk that together decompress to the tar, and names both digests', async () => {
+    const text = Buffer.from('a line of a config file that repeats\n'.repeat(30_000));
+    const random = crypto.randomBytes(1_100_000);
+    const input = Buffer.concat([text, random]);
+    const file = path.join(dir, 'mixed.gz');
+    const layer = await gzipLayer(Readable.from([input.subarray(0, 700_000), input.subarray(700_000)]), file, { chunkBytes: 512 * 1024 });
+    const gz = fs.readFileSync(file);
+    expect(zlib.gunzipSync(gz).equals(input)).toBe(true);
+    expect(members(gz)).toBe(Math.ceil(input.length / (512 * 1024)));
+    expect(layer).toMatchObject({ digest: sha256(gz), size: gz.length, diffId: sha256(input), uncompressedSize: input.length });
+    expect(gz.length).toBeLessThan(random.length * 1.01 + text.length / 10);
+  });
+
+  it('gives one valid member for an empty layer, and the same bytes for the same tar every time', async () => {
+    const empty = await gzipLayer(Readable.from([]), path.join(dir, 'empty.gz'));
+    expect(zlib.gunzipSync(fs.readFileSync(empty.file)).length).toBe(0);
+    const tar = Buffer.alloc(1024);
+    const [a, b] = await Promise.all(['a', 'b'].map((n) => gzipLayer(Readable.from([tar]), path.join(dir, `${n}.gz`))));
+    expect(a.digest).toBe(b.digest);
+    expect(a.diffId).toBe(sha256(tar));
+  });
+
+  it('refuses a compression level outside 0..9', async () => {
+    await expect(gzipLayer(Readable.from([]), path.join(dir, 'bad.gz'), { level: 10 })).rejects.toMatchObject({ kind: 'USAGE' });
+  });
+});
+
+describe('indexTar', () => {
+  it('finds files by long names and through symlinks, at offsets that read their bytes', async () => {
+    const root = path.join(dir, 'tree');
+    const long = `${'d'.repeat(80)}/${'f'.repeat(90)}.json`;
+    fs.mkdirSync(path.join(root, path.dirname(long)), { recursive: true });
+    fs.writeFileSync(path.join(root, long), 'long');
+    fs.mkdirSync(path.join(root, 'a'));
+    fs.writeFileSync(path.join(root, 'a', 'layer.tar'), 'layer bytes');
+    fs.mkdirSync(path.join(root, 'b'));
+    fs.symlinkSync('../a/layer.tar', path.join(root, 'b', 'layer.tar'));
+    const archive = path.join(dir, 'tree.tar');
+    expect(spawnSync('tar', ['-cf', archive, '-C', root, '.']).status).toBe(0);
+    const entries = await indexTar(archive);
+    const read = (name: string) => {
+      const entry = entries.get(name);
+      if (!entry) throw new Error(`${name} not indexed`);
+      return fs.readFileSync(archive).subarray(entry.offset, entry.offset + entry.size).toString();
+    };
+    expect(read(long)).toBe('long');
+    expect(read('b/layer.tar')).toBe('layer bytes');
+  });
+
+  it('says a file that is not a tar is not one', async () => {
+    const file = path.join(dir, 'not.tar');
+    fs.writeFileSync(file, Buffer.alloc(2048, 7));
+    await expect(indexTar(file)).rejects.toMatchObject({ kind: 'USAGE', message: expect.stringContaining('is not a tar archive') });
+  });
+});
