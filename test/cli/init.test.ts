@@ -7,7 +7,7 @@ import { EXIT_CODES } from '../../src/core/errors';
 import { getInfra } from '../support/infra';
 import { putImage, uniqueRepo } from './images';
 import { ENTER, runOnTerminal } from './pty';
-import { makeWorkspace, type Workspace } from './run-cli';
+import { makeWorkspace, repoRoot, type Workspace } from './run-cli';
 
 const open = getInfra().registries.open;
 const FLAGS = ['--project', 'shop', '-e', 'dev=QA', '-e', 'staging=QA', '-e', 'production=PRODUCTION', '-s', 'checkout', '-r', open.host];
@@ -157,5 +157,19 @@ describe('without a blueprint, the error names the command that makes one', () =
     const r = await ws.run(['--blueprint', 'nope.yaml', 'ci', 'show']);
     expect(r.code).toBe(EXIT_CODES.NOT_FOUND);
     expect(r.stderr).toMatch(/facetsctl init/);
+  });
+
+  const headings = () => fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8').split('\n').filter((l) => /^#{1,4} /.test(l)).map((l) => l.replace(/^#+ /, ''));
+
+  test.each([
+    ['the blueprint', 'facets.yaml', 'project: shop\nreleaseStreams: []\nenvironments: []\n', ['ci', 'show']],
+    ['a CI/CD file', 'ci.yaml', 'registrationType: SOMETIMES\n', ['ci', 'configure', '--from-file', 'ci.yaml']],
+  ])('an error in %s points at a README section that exists', async (_what, file, text, args) => {
+    if (file !== 'facets.yaml') ws.write('facets.yaml', 'project: shop\nreleaseStreams: [{name: QA}]\nenvironments: [{name: dev, releaseStream: QA}]\n');
+    ws.write(file, text);
+    const r = await ws.run(args);
+    expect(r.code).toBe(EXIT_CODES.USAGE);
+    const section = /see the README, "(.+?)"(?:,|\))/.exec(r.stderr)?.[1];
+    expect(headings()).toContain(section);
   });
 });

@@ -128,13 +128,24 @@ function writeNew(file: string, text: string, force: boolean): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(temporary, text, { mode: 0o644 });
     if (force) fs.renameSync(temporary, file);
-    else fs.linkSync(temporary, file);
+    else linkOrCreate(temporary, file, text);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EEXIST' && !force) throw exists(file);
     throw usage(`cannot write ${file}: ${err.message}`, 'check that the folder exists and is writable, or pass --blueprint FILE');
   } finally {
     fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** A file system without hard links gets an exclusive create of the same few hundred bytes instead. */
+function linkOrCreate(temporary: string, file: string, text: string): void {
+  try {
+    fs.linkSync(temporary, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    fs.writeFileSync(file, text, { flag: 'wx', mode: 0o644 });
   }
 }
 
