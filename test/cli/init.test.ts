@@ -58,6 +58,7 @@ describe('init from flags writes a commented facets.yaml that loads, and ci conf
   });
 
   test('--blueprint elsewhere: the file goes there and the next step names it', async () => {
+    fs.mkdirSync(path.join(ws.dir, 'deploy'));
     const r = await ws.run(['--json', '--blueprint', 'deploy/facets.yaml', 'init', '--project', 'shop', '-e', 'dev=QA']);
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(ws.dir, 'deploy', 'facets.yaml'))).toBe(true);
@@ -102,11 +103,13 @@ describe('init without enough flags outside a terminal: "required when not runni
     [['--project', 'shop', '-e', 'dev=QA', '-e', 'dev=PRODUCTION'], '--environment "dev" is given twice'],
     [['--project', 'shop', '-e', 'dev=QA', '-r', 'https://registry.example.com'], '--registry "https://registry.example.com" must be host[:port][/path]'],
     [['--project', 'my shop', '-e', 'dev=QA'], '--project "my shop" is not a valid name'],
+    [['--blueprint', 'nowhere/facets.yaml', '--project', 'shop', '-e', 'dev=QA'], 'nowhere does not exist'],
   ])('%j', async (args, message) => {
     const r = await ws.run(['init', ...args]);
     expect(r.code).toBe(EXIT_CODES.USAGE);
     expect(r.stderr).toContain(message);
     expect(fs.existsSync(blueprintFile())).toBe(false);
+    expect(fs.existsSync(path.join(ws.dir, 'nowhere'))).toBe(false);
   });
 });
 

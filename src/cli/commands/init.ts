@@ -125,14 +125,13 @@ const EMPTY: StarterInput = { project: 'project', environments: [{ name: 'dev', 
 function writeNew(file: string, text: string, force: boolean): void {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(temporary, text, { mode: 0o644 });
     if (force) fs.renameSync(temporary, file);
     else linkOrCreate(temporary, file, text);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EEXIST' && !force) throw exists(file);
-    throw usage(`cannot write ${file}: ${err.message}`, 'check that the folder exists and is writable, or pass --blueprint FILE');
+    throw usage(`cannot write ${file}: ${err.message}`, 'check that the folder is writable, or pass --blueprint FILE');
   } finally {
     fs.rmSync(temporary, { force: true });
   }
@@ -158,6 +157,9 @@ function nextStep(project: Project, file: string, discoverable: boolean): string
 
 export async function run(opts: InitOptions, f: Factory): Promise<InitResult> {
   const { file, discoverable } = targetFile(f);
+  // No folder is made: a mistyped --blueprint path is an error, not a new tree (and mkdir -p loops on /proc in Node 20).
+  const folder = path.dirname(file);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw usage(`folder ${folder} does not exist`, `create it first, or pass --blueprint with a file in an existing folder`);
   const existed = fs.existsSync(file);
   if (existed && fs.statSync(file).isDirectory()) throw usage(`${file} is a folder`, 'pass --blueprint FILE with a file name');
   // Refused before any question: nothing to answer for a file that will not be written.
