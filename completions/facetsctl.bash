@@ -7,7 +7,7 @@
 # The subcommands of a command path ('' = the program).
 _facetsctl_subcommands() {
   case "$1" in
-    '') echo 'login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries' ;;
+    '') echo 'init login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries' ;;
     'serve') echo 'token' ;;
     'ci') echo 'configure show reset' ;;
     'artifacts') echo 'list' ;;
@@ -19,6 +19,7 @@ _facetsctl_subcommands() {
 _facetsctl_options() {
   case "$1" in
     '') echo '-V --version --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug -h --help' ;;
+    'init') echo '-e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --force -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'login') echo '--url -u --username --token --token-stdin -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'logout') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'whoami') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
@@ -53,6 +54,12 @@ _facetsctl_option_value() {
     '--project') echo '*' ;;
     '--blueprint') echo '<files>' ;;
     '--timeout') echo '*' ;;
+    'init -e'|'init --environment') echo '*' ;;
+    'init --prod-stream') echo '*' ;;
+    'init -s'|'init --service') echo '*' ;;
+    'init -r'|'init --registry') echo '*' ;;
+    'init --registry-name') echo '*' ;;
+    'init --registry-type') echo '=ECR AZURE_CONTAINER_REGISTRY GOOGLE_ARTIFACT_REGISTRY GOOGLE_CONTAINER_REGISTRY NEXUS DOCKER_HUB JFROG HARBOR OTHERS' ;;
     'login --url') echo '*' ;;
     'login -u'|'login --username') echo '*' ;;
     'login --token') echo '*' ;;

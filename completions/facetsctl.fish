@@ -6,7 +6,7 @@
 function __facetsctl_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries
+            printf '%s\n' init login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries
         case 'serve'
             printf '%s\n' token
         case 'ci'
@@ -33,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout --url -u --username --token -s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -90,6 +90,7 @@ complete -c facetsctl -s y -l yes -d 'answer yes to confirmations (needed for de
 complete -c facetsctl -l timeout -x -d 'most seconds one HTTP request may take, retries included (default 60)'
 complete -c facetsctl -l debug -d 'print debug details, HTTP requests and stack traces on stderr (secrets redacted)'
 complete -c facetsctl -s h -l help -d 'display help for command'
+complete -c facetsctl -n "__facetsctl_using ''" -a init -d 'Write a commented starter blueprint (facets.yaml) for a new project'
 complete -c facetsctl -n "__facetsctl_using ''" -a login -d 'Log in to a remote control plane with a username and a personal access token'
 complete -c facetsctl -n "__facetsctl_using ''" -a logout -d 'Remove the credentials of a profile (default: "default", or --profile / FACET...'
 complete -c facetsctl -n "__facetsctl_using ''" -a whoami -d 'Show the user and the control plane this command line talks to, and why that one'
@@ -105,6 +106,13 @@ complete -c facetsctl -n "__facetsctl_using ''" -a completion -d 'Print the shel
 complete -c facetsctl -n "__facetsctl_using ''" -a ci -d 'Configure the CI/CD workflow (registration type, routing rules, promotion, im...'
 complete -c facetsctl -n "__facetsctl_using ''" -a artifacts -d 'List registered artifacts'
 complete -c facetsctl -n "__facetsctl_using ''" -a registries -d 'Browse the project'\''s container registries'
+complete -c facetsctl -n "__facetsctl_using 'init'" -s e -l environment -x -d 'an environment and its release stream, e.g. dev=QA (repeatable, in promotion ...'
+complete -c facetsctl -n "__facetsctl_using 'init'" -l prod-stream -x -d 'a release stream with prod: true (repeatable; default: the streams whose name...'
+complete -c facetsctl -n "__facetsctl_using 'init'" -s s -l service -x -d 'a service (repeatable)'
+complete -c facetsctl -n "__facetsctl_using 'init'" -s r -l registry -x -d 'a container registry, host[:port][/path] without a scheme'
+complete -c facetsctl -n "__facetsctl_using 'init'" -l registry-name -x -d 'the registry'\''s name (default: main)'
+complete -c facetsctl -n "__facetsctl_using 'init'" -l registry-type -x -a 'ECR AZURE_CONTAINER_REGISTRY GOOGLE_ARTIFACT_REGISTRY GOOGLE_CONTAINER_REGISTRY NEXUS DOCKER_HUB JFROG HARBOR OTHERS' -d 'the registry'\''s type (default: OTHERS)'
+complete -c facetsctl -n "__facetsctl_using 'init'" -l force -d 'replace an existing file'
 complete -c facetsctl -n "__facetsctl_using 'login'" -l url -x -d 'control plane URL (env FACETS_CONTROL_PLANE_URL)'
 complete -c facetsctl -n "__facetsctl_using 'login'" -s u -l username -x -d 'username (env FACETS_USERNAME)'
 complete -c facetsctl -n "__facetsctl_using 'login'" -l token -x -d 'personal access token (env FACETS_TOKEN; prefer --token-stdin)'

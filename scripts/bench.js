@@ -11,7 +11,7 @@ const { spawnSync } = require('node:child_process');
 const { stopAll, killAllNow } = require('./bench/children');
 const { startInfra, stopInfra } = require('./bench/infra');
 const { startServe, SERVE_MAIN } = require('./bench/serve');
-const { benchStartup, benchNodeStartup } = require('./bench/cli-bench');
+const { benchStartup, benchStartupOnLts, benchNodeStartup } = require('./bench/cli-bench');
 const { benchInstalled } = require('./bench/installed');
 const { benchEcho, NAME: ECHO_NAME, TARGET: ECHO_TARGET } = require('./bench/echo-bench');
 const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
@@ -105,6 +105,7 @@ async function main(options) {
     for (const { group, name, target, run } of nodeFigures) if (want(group)) await measure(results, name, target, run);
     const startupFigures = [
       ...benchStartup(REPO, { runs: options.runs, warmup: options.warmup, env: startupEnv }),
+      ...benchStartupOnLts(REPO, { runs: options.runs, warmup: options.warmup, env: startupEnv, log }),
       ...benchInstalled(REPO, { prefix: path.join(REPO, '.bench', 'installed'), runs: options.runs, warmup: options.warmup, env: startupEnv, log }),
     ];
     for (const { group, name, target, run } of startupFigures) {

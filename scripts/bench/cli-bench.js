@@ -1,19 +1,22 @@
 'use strict';
-// Figures 1 and 2: `facetsctl --version` and `facetsctl --help` wall time ÷ `node -e 0`.
+// Figures 1 and 2: `facetsctl --version` and `facetsctl --help` wall time ÷ `node -e 0`, --version also on the Node LTS.
 const path = require('node:path');
+const { ltsNode } = require('../lts-node');
 const { compare } = require('./timing');
 const { figure, skipped } = require('./report');
 
 const nodeBaseline = { label: 'node -e 0', file: process.execPath, args: ['-e', '0'] };
 
-function facetsctl(repo, args, env) {
-  return { label: `facetsctl ${args.join(' ')}`, file: process.execPath, args: [path.join(repo, 'bin', 'facetsctl'), ...args], env, cwd: repo };
+function facetsctl(repo, args, env, node = process.execPath) {
+  return { label: `facetsctl ${args.join(' ')}`, file: node, args: [path.join(repo, 'bin', 'facetsctl'), ...args], env, cwd: repo };
 }
+
+const VERSION_TARGET = { max: 1.5 };
 
 /** One entry per figure: {group, name, target, run() -> figure}. */
 function benchStartup(repo, { runs, warmup, env }) {
   const cases = [
-    { group: 'version', name: 'facetsctl --version', args: ['--version'], target: { max: 1.5 } },
+    { group: 'version', name: 'facetsctl --version', args: ['--version'], target: VERSION_TARGET },
     { group: 'help', name: 'facetsctl --help', args: ['--help'], target: null },
   ];
   return cases.map(({ group, name, args, target }) => ({
@@ -23,9 +26,25 @@ function benchStartup(repo, { runs, warmup, env }) {
     run: () => {
       const r = compare({ ...nodeBaseline, env }, facetsctl(repo, args, env), { runs, warmup });
       return figure({ name, unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: 'node -e 0', target,
-        samples: { measured: r.measured.samples, baseline: r.baseline.samples } });
+        samples: { measured: r.measured.samples, baseline: r.baseline.samples }, notes: [`Node ${process.version} (this machine's)`] });
     },
   }));
+}
+
+/**
+ * `facetsctl --version` ÷ `node -e 0`, both on the Node.js LTS from the npm registry (scripts/lts-node.js, installed
+ * into .runtimes/ on first use): the start-up users on the LTS get, beside the figure on this machine's Node.
+ */
+function benchStartupOnLts(repo, { runs, warmup, env, log }) {
+  const name = 'facetsctl --version on the Node.js LTS';
+  const run = () => {
+    const lts = ltsNode({ log });
+    const baseline = { label: `node ${lts.version} -e 0`, file: lts.node, args: ['-e', '0'], env };
+    const r = compare(baseline, facetsctl(repo, ['--version'], env, lts.node), { runs, warmup });
+    return figure({ name, unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: `node -e 0 on ${lts.version}`, target: VERSION_TARGET,
+      samples: { measured: r.measured.samples, baseline: r.baseline.samples }, notes: [`Node ${lts.version} (${lts.lts}), ${lts.node}`] });
+  };
+  return [{ group: 'version', name, target: VERSION_TARGET, run }];
 }
 
 /**
@@ -47,4 +66,4 @@ function benchNodeStartup({ runs, warmup, env }) {
   return [{ group: 'node', name, target: null, run }];
 }
 
-module.exports = { benchStartup, benchNodeStartup, nodeBaseline, facetsctl };
+module.exports = { benchStartup, benchStartupOnLts, benchNodeStartup, nodeBaseline, facetsctl };

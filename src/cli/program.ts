@@ -12,6 +12,7 @@ export interface CommandModule {
 type Loader = () => CommandModule;
 
 const TOP_LEVEL: Array<[name: string, load: Loader]> = [
+  ['init', () => require('./commands/init')],
   ['login', () => require('./commands/login')],
   ['logout', () => require('./commands/logout')],
   ['whoami', () => require('./commands/whoami')],

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Node } from 'yaml';
 import { mergeCiConfig, validateCiConfig } from '../core/ci-config';
 import { FacetsError } from '../core/errors';
-import type { CiConfig, ContainerRegistry, Environment, Project, RegistryType, ReleaseStream, Resource } from '../core/model';
+import { REGISTRY_TYPES, type CiConfig, type ContainerRegistry, type Environment, type Project, type ReleaseStream, type Resource } from '../core/model';
 import { readCiSection } from './ci-file';
 import type { CredentialReference, ProjectLayout } from './types';
 import { join, nodeOf, valueOf, YamlReader } from './yaml-reader';
@@ -17,22 +17,15 @@ export interface Blueprint extends ProjectLayout {
   ci: Partial<CiConfig> | null;
 }
 
-export const REGISTRY_TYPES: readonly RegistryType[] = [
-  'ECR',
-  'AZURE_CONTAINER_REGISTRY',
-  'GOOGLE_ARTIFACT_REGISTRY',
-  'GOOGLE_CONTAINER_REGISTRY',
-  'NEXUS',
-  'DOCKER_HUB',
-  'JFROG',
-  'HARBOR',
-  'OTHERS',
-];
+export { REGISTRY_TYPES };
 
 const NAME = { re: /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, what: 'is not a valid name (letters, digits, ".", "_", "-"; at most 63 characters)' };
 const ENV_VAR = { re: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'is not an environment variable name' };
 const REGISTRY_URI = { re: /^[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[a-z0-9._\/-]+)?$/, what: 'must be host[:port][/path] without a scheme, e.g. 127.0.0.1:5000 or gcr.io/my-project' };
-const HINT = 'fix the blueprint file (see the README, "Blueprint")';
+const HINT = 'fix the blueprint file (see the README, "The blueprint (`facets.yaml`)")';
+
+/** The rules a starter blueprint (`facetsctl init`) checks its inputs with, so what it writes loads. */
+export { NAME as BLUEPRINT_NAME, REGISTRY_URI as BLUEPRINT_REGISTRY_URI };
 
 export function loadBlueprint(file: string): Blueprint {
   const absolute = path.resolve(file);
@@ -41,7 +34,7 @@ export function loadBlueprint(file: string): Blueprint {
     text = readFileSync(absolute, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new FacetsError('NOT_FOUND', `blueprint file ${absolute} does not exist`, 'create it (see the README, "Blueprint") or pass --blueprint FILE');
+    if (code === 'ENOENT') throw new FacetsError('NOT_FOUND', `blueprint file ${absolute} does not exist`, 'create it with `facetsctl init --blueprint FILE`, or pass --blueprint with the path of an existing one');
     throw new FacetsError('USAGE', `cannot read blueprint file ${absolute}: ${(e as Error).message}`, 'check the file permissions');
   }
   return { ...parseBlueprint(text, path.basename(absolute)), path: absolute };

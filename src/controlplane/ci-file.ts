@@ -7,7 +7,7 @@ import { CI_STRATEGIES, OPERATORS, REGISTRATION_TYPES, type CiConfig, type Crite
 import { branchRule, parseAdvancedRule } from '../core/routing';
 import { join, nodeOf, valueOf, YamlReader, type YamlNode } from './yaml-reader';
 
-const HINT = 'fix the CI/CD file (see the README, "Configure CI/CD")';
+const HINT = 'fix the CI/CD file (see the README, "Configure CI/CD", and examples/ci.yaml)';
 const CI_KEYS = ['registrationType', 'ciStrategy', 'branchRules', 'rules', 'promotion', 'policy'] as const;
 
 export function loadCiFile(file: string, project?: Project): Partial<CiConfig> {

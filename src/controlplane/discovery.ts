@@ -19,7 +19,7 @@ export function findBlueprint({ flag, env, cwd }: BlueprintLocation): string {
     const file = path.resolve(cwd, given);
     if (!existsSync(file)) {
       const from = flag ? '--blueprint' : 'FACETS_BLUEPRINT';
-      throw new FacetsError('NOT_FOUND', `blueprint file ${file} (from ${from}) does not exist`, `check the path given in ${from}`);
+      throw new FacetsError('NOT_FOUND', `blueprint file ${file} (from ${from}) does not exist`, `check the path given in ${from}, or create the file with \`facetsctl init\``);
     }
     return file;
   }
@@ -31,7 +31,7 @@ export function findBlueprint({ flag, env, cwd }: BlueprintLocation): string {
   throw new FacetsError(
     'NOT_FOUND',
     `no ${BLUEPRINT_FILE} found in ${path.resolve(cwd)} or any parent directory`,
-    `create a ${BLUEPRINT_FILE} (see the README, "Blueprint"), pass --blueprint FILE, set FACETS_BLUEPRINT, or use a remote control plane with --control-plane URL`,
+    `create one with \`facetsctl init\`, pass --blueprint FILE, set FACETS_BLUEPRINT, or use a remote control plane with --control-plane URL`,
   );
 }
 

@@ -27,6 +27,17 @@ export type RegistryType =
   | 'JFROG'
   | 'HARBOR'
   | 'OTHERS';
+export const REGISTRY_TYPES: readonly RegistryType[] = [
+  'ECR',
+  'AZURE_CONTAINER_REGISTRY',
+  'GOOGLE_ARTIFACT_REGISTRY',
+  'GOOGLE_CONTAINER_REGISTRY',
+  'NEXUS',
+  'DOCKER_HUB',
+  'JFROG',
+  'HARBOR',
+  'OTHERS',
+];
 
 /** The API's Criterion: one routing rule. SIMPLE rules are criteria on BRANCH_NAME. */
 export interface Criterion {

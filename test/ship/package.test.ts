@@ -65,6 +65,10 @@ describe('npm pack: the tarball holds what runs, and nothing else', () => {
     expect(tarballFiles).toEqual(expect.arrayContaining(['package.json', 'bin/facetsctl', 'dist/cli/main.js', 'completions/facetsctl.bash', 'completions/_facetsctl', 'completions/facetsctl.fish']));
   });
 
+  test('the samples the README and the blueprint errors refer to, examples/, are in it', () => {
+    expect(tarballFiles).toEqual(expect.arrayContaining(['examples/facets.yaml', 'examples/ci.yaml']));
+  });
+
   test('no sources, tests, scripts or local state', () => {
     expect(tarballFiles.filter((f) => /^(src|test|scripts|node_modules|\.facets|\.test-infra)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   });

@@ -59,6 +59,14 @@ const OPTION_VALUES: Record<string, ValueSource> = {
   '--kind': choices(HISTORY_KINDS),
 };
 
+/** Where a command's option names something new rather than a value of the current project, by path and long name. */
+const COMMAND_OPTION_VALUES: Record<string, ValueSource> = {
+  'init --environment': ANY,
+  'init --prod-stream': ANY,
+  'init --service': ANY,
+  'init --registry': ANY,
+};
+
 /** Positional arguments by command path and argument name. */
 const ARGUMENT_VALUES: Record<string, ValueSource> = {
   'registries repos registry': live('registries'),
@@ -68,10 +76,11 @@ const ARGUMENT_VALUES: Record<string, ValueSource> = {
 
 const HELP: CompletionOption = { short: '-h', long: '--help', description: 'display help for command', value: null };
 
-function optionSpec(option: Option): CompletionOption {
+function optionSpec(option: Option, path: string[]): CompletionOption {
   const takesValue = option.required || option.optional;
   let value: ValueSource | null = null;
-  if (takesValue) value = option.argChoices ? choices(option.argChoices) : (OPTION_VALUES[option.long ?? ''] ?? ANY);
+  const long = option.long ?? '';
+  if (takesValue) value = option.argChoices ? choices(option.argChoices) : (COMMAND_OPTION_VALUES[[...path, long].join(' ')] ?? OPTION_VALUES[long] ?? ANY);
   return { short: option.short, long: option.long, description: option.description, value };
 }
 
@@ -80,7 +89,7 @@ function isHidden(command: Command): boolean {
 }
 
 function commandSpec(command: Command, path: string[]): CompletionCommand {
-  const options = command.options.filter((o) => !o.hidden).map(optionSpec);
+  const options = command.options.filter((o) => !o.hidden).map((o) => optionSpec(o, path));
   options.push(HELP);
   return {
     path,
