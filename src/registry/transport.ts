@@ -42,9 +42,11 @@ export interface RegistryResponse {
   url: string;
 }
 
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Answers worth another attempt, for metadata requests here and for push steps (push/retry.ts). */
+export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_BAD_RESPONSE']);
-const MAX_RETRY_AFTER_MS = 30_000;
+/** A Retry-After longer than this is waited for this long at most. */
+export const MAX_RETRY_AFTER_MS = 30_000;
 // A plain-HTTP server answering a TLS hello: fall back to http for loopback registries, as the engine does.
 const NOT_TLS_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ECONNRESET']);
 

@@ -1,12 +1,10 @@
 // Retries of one push step: 408/429/5xx and dropped connections, backoff with jitter, Retry-After honoured.
 import { FacetsError } from '../../core/errors';
 import { denied, errorBodyCode, networkFailure, unexpectedStatus } from '../errors';
-import { backoffMs, retryAfterMs } from '../transport';
+import { backoffMs, MAX_RETRY_AFTER_MS, RETRY_STATUSES, retryAfterMs } from '../transport';
 import { NetworkError, type Answer, type PushSession } from './session';
 
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED']);
-const MAX_RETRY_AFTER_MS = 30_000;
 
 /** An answer worth trying again (the step restarts from the top). */
 export class RetryableAnswer extends Error {
