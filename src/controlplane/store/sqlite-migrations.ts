@@ -1,5 +1,5 @@
 // Versioned schema for the SQLite store, applied in order when the store opens (sqlite.ts). Never edit a shipped migration: add one.
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -177,9 +177,3 @@ const artifactTags: Migration = {
 
 /** By name, in the order they apply; tests open a database with a prefix of them to build an older schema. */
 export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = { '0001_initial': initial, '0002_query_indexes': queryIndexes, '0003_artifact_tags': artifactTags };
-
-export const sqliteMigrations: MigrationProvider = {
-  async getMigrations() {
-    return { ...SQLITE_MIGRATIONS };
-  },
-};

@@ -7,7 +7,7 @@ import { Kysely, sql, SqliteDialect, type Driver, type KyselyConfig } from 'kyse
 import { FacetsError } from '../../core/errors';
 import type { Database } from './schema';
 import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, isBusy, lockedError, retryBusy, type LockWait } from './sqlite-busy';
-import { sqliteMigrations } from './sqlite-migrations';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
 
@@ -61,6 +61,10 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   return new SqlStore(db, transaction, () => db.destroy());
 }
 
+/** Every migration this build knows, in the order they apply. */
+const KNOWN_MIGRATIONS = Object.keys(SQLITE_MIGRATIONS).sort();
+const NEWER_DATABASE_HINT = 'the database may be from a newer facetsctl; use a matching version or another --db';
+
 const appliedMigrations = async (db: Kysely<any>): Promise<string[]> =>
   (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
 
@@ -69,8 +73,7 @@ async function schemaIsCurrent(db: Kysely<Database>): Promise<boolean> {
   const table = await sql`select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
   if (table.rows.length === 0) return false;
   const applied = await appliedMigrations(db);
-  const known = Object.keys(await sqliteMigrations.getMigrations()).sort();
-  return applied.length === known.length && applied.every((name, i) => name === known[i]);
+  return applied.length === KNOWN_MIGRATIONS.length && applied.every((name, i) => name === KNOWN_MIGRATIONS[i]);
 }
 
 /**
@@ -81,18 +84,16 @@ async function schemaIsCurrent(db: Kysely<Database>): Promise<boolean> {
 async function migrate(db: Kysely<Database>, dbPath: string): Promise<void> {
   const trx = db as unknown as Kysely<any>;
   await sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(trx);
-  const migrations = await sqliteMigrations.getMigrations();
-  const known = Object.keys(migrations).sort();
   const applied = await appliedMigrations(trx);
-  const unknown = applied.filter((name) => !known.includes(name));
+  const unknown = applied.filter((name) => !KNOWN_MIGRATIONS.includes(name));
   if (unknown.length > 0) {
-    throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed: it records migration ${unknown.join(', ')}, which this facetsctl does not know`, 'the database may be from a newer facetsctl; use a matching version or another --db');
+    throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed: it records migration ${unknown.join(', ')}, which this facetsctl does not know`, NEWER_DATABASE_HINT);
   }
-  for (const name of known.filter((n) => !applied.includes(n))) {
+  for (const name of KNOWN_MIGRATIONS.filter((n) => !applied.includes(n))) {
     try {
-      await migrations[name].up(trx);
+      await SQLITE_MIGRATIONS[name].up(trx);
     } catch (e) {
-      throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed at ${name}: ${(e as Error).message}`, 'the database may be from a newer facetsctl; use a matching version or another --db');
+      throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed at ${name}: ${(e as Error).message}`, NEWER_DATABASE_HINT);
     }
     await trx.insertInto('kysely_migration').values({ name, timestamp: new Date().toISOString() }).execute();
   }
