@@ -21,7 +21,8 @@ function isCommanderError(e: unknown): e is CommanderLike {
 
 /** Commander's own errors (unknown option, missing argument...) are usage errors. */
 export function fromCommander(e: CommanderLike, commandPath: string): FacetsError {
-  const message = e.message.replace(/^error:\s*/i, '').trim();
+  // Commander puts its suggestion ("(Did you mean …?)") on a line of its own: the error stays one line.
+  const message = e.message.replace(/^error:\s*/i, '').trim().split(/\s*\n\s*/).join(' ');
   return new FacetsError('USAGE', message, `run \`${commandPath} --help\` for usage`, { commanderCode: e.code });
 }
 

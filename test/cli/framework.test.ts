@@ -127,6 +127,9 @@ describe('"Did you mean …?" only for a near miss: a typo gets the command or o
     expect(r.code).toBe(EXIT_CODES.USAGE);
     if (suggested === null) expect(r.stderr).not.toContain('Did you mean');
     else expect(r.stderr).toContain(`(Did you mean ${suggested}?)`);
+    // One error line, one hint line: commander's line break is not shown as a literal \n.
+    expect(r.stderr).not.toContain('\\n');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
   });
 });
 
