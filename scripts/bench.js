@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm run bench`: facetsctl's performance figures, each a ratio against a baseline measured in the same run.
-// Usage: node scripts/bench.js [--only node,version,help,echo,installed,serve,register,push,scale,native] [--runs N]
+// Usage: node scripts/bench.js [--only node,version,help,echo,installed,serve,register,push,scale,native,facets] [--runs N]
 //        [--push-runs N] [--warmup N] [--scale-count N] [--strict]
 // Prints a table on stdout and writes .bench/bench-results.json; stops everything it started, by PID, even on failure.
 const fs = require('node:fs');
@@ -16,6 +16,7 @@ const { benchInstalled } = require('./bench/installed');
 const { benchEcho, NAME: ECHO_NAME, TARGET: ECHO_TARGET } = require('./bench/echo-bench');
 const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
+const { benchFacets, names: facetsNames, TARGET: FACETS_TARGET } = require('./bench/facets-bench');
 const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
 const { benchScale, names: scaleNames, TARGET: SCALE_TARGET, CONTROL_PLANE } = require('./bench/scale-bench');
 const { benchNative } = require('./bench/native-bench');
@@ -23,7 +24,7 @@ const { writeBlueprint } = require('./bench/project');
 const { skipped, failed, table, writeJson } = require('./bench/report');
 
 const REPO = path.resolve(__dirname, '..');
-const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'register', 'push', 'scale', 'native'];
+const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'register', 'push', 'scale', 'native', 'facets'];
 const CLI_MAIN = path.join('dist', 'cli', 'main.js');
 const API_FACTORY = path.join('dist', 'api', 'factory.js');
 const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
@@ -132,8 +133,8 @@ async function main(options) {
       if (m.length) nativeBlocker = `${m.join(', ')} missing (run npm run build)`;
       else if (!hasCommand('docker') || !hasCommand('dockerd')) nativeBlocker = 'docker CLI or dockerd not installed';
     }
-    const engineWanted = (want('push') && !pushBlocker) || (want('native') && !nativeBlocker);
-    const components = [...(engineWanted ? ['dockerd'] : []), ...(want('register') || engineWanted ? ['open'] : [])];
+    const engineWanted = (want('push') && !pushBlocker) || (want('native') && !nativeBlocker) || (want('facets') && hasCommand('dockerd'));
+    const components = [...(engineWanted ? ['dockerd'] : []), ...(want('register') || want('facets') || engineWanted ? ['open'] : [])];
     let infra = null;
     let infraError = null;
     if (components.length) {
@@ -188,6 +189,28 @@ async function main(options) {
         const cliEnv = { ...dockerEnv, HOME: home };
         const figures = benchPush({ repo: REPO, registry, dockerEnv, cliEnv, blueprintDir, workDir: runDir, runs: options.pushRuns, warmup: Math.min(options.warmup, 1) });
         for (const { name, target, run } of figures) await measure(results, name, target, run);
+      }
+    }
+
+    // 14-15: register and the push fast path against `serve --reference-only` and against serve with extensions.
+    if (want('facets')) {
+      const m = missing(API_FACTORY, PUSH_COMMAND);
+      const blocker = m.length ? `${m.join(', ')} missing (run npm run build)` : !registry ? `no registry: ${infraError}` : null;
+      if (blocker) for (const name of facetsNames()) results.push(skipped(name, blocker, FACETS_TARGET));
+      else {
+        const dir = path.join(runDir, 'facets');
+        const blueprint = writeBlueprint(dir, registry.host);
+        log('starting serve, and serve --reference-only');
+        const serves = {
+          extensions: await startServe(REPO, { blueprint, db: path.join(dir, 'extensions.db') }),
+          reference: await startServe(REPO, { blueprint, db: path.join(dir, 'reference.db'), args: ['--reference-only'] }),
+        };
+        const dockerConfig = path.join(runDir, 'docker-config-facets');
+        fs.mkdirSync(dockerConfig, { recursive: true });
+        const dockerEnv = infra && infra.dockerHost ? { DOCKER_HOST: infra.dockerHost, DOCKER_CONFIG: dockerConfig } : null;
+        const figures = benchFacets({ repo: REPO, serves, registry, dockerEnv, workDir: dir, runs: options.runs, warmup: options.warmup });
+        for (const { name, target, run } of figures) await measure(results, name, target, run);
+        if (!dockerEnv) results.push(skipped(facetsNames()[1], `no engine: ${infraError ?? 'dockerd not installed'}`, FACETS_TARGET));
       }
     }
 

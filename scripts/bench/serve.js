@@ -9,10 +9,10 @@ const { CI_CONFIG } = require('./project');
 const SERVE_MAIN = path.join('dist', 'controlplane', 'http', 'main.js');
 
 /** Resolves {pid, url, auth} or throws; the admin token stays in memory and is never printed. */
-async function startServe(repo, { blueprint, db }) {
+async function startServe(repo, { blueprint, db, args = [] }) {
   const main = path.join(repo, SERVE_MAIN);
   if (!fs.existsSync(main)) throw Object.assign(new Error(`${SERVE_MAIN} is missing (serve is not built)`), { missing: true });
-  const started = await startNode('serve', main, ['--port', '0', '--db', db, '--blueprint', blueprint], {
+  const started = await startNode('serve', main, ['--port', '0', '--db', db, '--blueprint', blueprint, ...args], {
     cwd: path.dirname(blueprint),
     expect: { url: /listening on (http:\/\/\S+)/, token: /admin token: (\S+)/ },
   });

@@ -20,6 +20,8 @@ export interface ControlPlaneChoice {
   retries?: number;
   /** Receives one line per HTTP attempt, to the control plane or a registry (--debug). */
   debug?: (line: string) => void;
+  /** Remote: where what each control plane offers is remembered. */
+  capabilitiesFile?: string;
   /** Embedded: lists repositories/tags (`registries repos|tags`). */
   registryBrowser?: RegistryBrowser;
 }
@@ -44,6 +46,7 @@ export async function createControlPlane(choice: ControlPlaneChoice): Promise<Co
       deadlineMs: choice.deadlineMs,
       retries: choice.retries,
       debug: choice.debug,
+      capabilitiesFile: choice.capabilitiesFile,
     });
     return { client, kind: 'remote', close: async () => {} };
   }

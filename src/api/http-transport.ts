@@ -24,7 +24,7 @@ export interface HttpTransportOptions {
   /** A longer Retry-After than this is not waited for: the call fails (default 30 s). */
   maxRetryAfterMs?: number;
   userAgent?: string;
-  /** Extra request headers (e.g. Prefer: return=minimal to get Facets' bodyless answers from serve). */
+  /** Extra request headers (sent with every call). */
   headers?: Record<string, string>;
 }
 
@@ -35,6 +35,8 @@ export interface HttpCall {
   body?: unknown;
   /** Safe to repeat: retried on 429/5xx/resets. Default: GET only. */
   idempotent?: boolean;
+  /** Headers of this call only (e.g. Prefer: return=representation). */
+  headers?: Record<string, string>;
 }
 
 export interface HttpResult<T> {
@@ -45,7 +47,7 @@ export interface HttpResult<T> {
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED_BY_PEER']);
-const KINDS: readonly ErrorKind[] = ['USAGE', 'AUTH', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'POLICY', 'REGISTRY', 'ENGINE', 'UNREACHABLE', 'CANCELLED', 'INTERNAL'];
+const KINDS: readonly ErrorKind[] = ['USAGE', 'AUTH', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'POLICY', 'REGISTRY', 'ENGINE', 'UNREACHABLE', 'CANCELLED', 'NOT_OFFERED', 'INTERNAL'];
 const LOGIN_HINT = 'run `facetsctl login`';
 
 /** `p\`/stacks/${name}\`` with every interpolated value URL-encoded as one path segment. */
@@ -114,7 +116,7 @@ export class HttpTransport {
           params: this.queryOf(call),
           data: call.body,
           // axios labels an empty POST as a form; an empty body has no content type.
-          headers: call.body === undefined ? { 'content-type': false } : undefined,
+          headers: { ...call.headers, ...(call.body === undefined ? { 'content-type': false } : {}) },
           // The per-attempt timeout only counts silence; this bounds the whole request.
           signal: AbortSignal.timeout(Math.max(1, deadlineMs - (sent - started))),
         });

@@ -63,7 +63,7 @@ export function sameCiConfig(a: CiConfig | null, b: CiConfig | null): boolean {
   return canonical(a) === canonical(b);
 }
 
-export function registrationTargets(config: Pick<CiConfig, 'registrationType'>, project: Project): string[] {
+export function registrationTargets(config: Pick<CiConfig, 'registrationType'>, project: Pick<Project, 'environments' | 'releaseStreams'>): string[] {
   return config.registrationType === 'ENVIRONMENT'
     ? project.environments.map((e) => e.name)
     : project.releaseStreams.map((s) => s.name);

@@ -115,8 +115,18 @@ export type ArtifactQuery = ListQuery & { registrationValue?: string };
 /** history: a page, optionally of one environment and of some kinds. */
 export type HistoryQuery = ListQuery & { environment?: string; kinds?: HistoryKind[] };
 
+/** Which API a control plane speaks: Facets' reference, with or without facetsctl's extensions. */
+export interface ControlPlaneApi {
+  name: 'facets' | 'in-process';
+  extensions: boolean;
+  /** serve's version when it says; null for Facets and in-process. */
+  serverVersion: string | null;
+}
+
 export interface ControlPlane {
   whoami(): Promise<Identity>;
+  /** Remote control planes say which API they speak (one request at most, remembered). */
+  api?(): Promise<ControlPlaneApi>;
 
   listProjects(): Promise<string[]>;
   getProject(project: string): Promise<Project>;

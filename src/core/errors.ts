@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'ENGINE' // Docker engine unreachable, image missing locally, push stream error
   | 'UNREACHABLE' // control plane could not be reached
   | 'CANCELLED' // the user said no at a prompt
+  | 'NOT_OFFERED' // the control plane lacks what this needs (a Facets control plane without facetsctl's extensions)
   | 'INTERNAL';
 
 /** The one exit-code table (README "Exit codes"). Never 0 on failure. */
@@ -26,6 +27,7 @@ export const EXIT_CODES: Record<ErrorKind, number> = {
   ENGINE: 8,
   UNREACHABLE: 9,
   CANCELLED: 10,
+  NOT_OFFERED: 11,
 };
 
 export const HTTP_STATUS: Record<ErrorKind, number> = {
@@ -39,6 +41,7 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   ENGINE: 502,
   UNREACHABLE: 503,
   CANCELLED: 400,
+  NOT_OFFERED: 501,
   INTERNAL: 500,
 };
 
@@ -75,6 +78,7 @@ export function kindForStatus(status: number): ErrorKind {
   if (status === 409) return 'CONFLICT';
   if (status === 502) return 'REGISTRY';
   if (status === 503) return 'UNREACHABLE';
+  if (status === 501) return 'NOT_OFFERED';
   return 'INTERNAL';
 }
 

@@ -33,11 +33,14 @@ export interface FacetsProxyOptions {
   target: { host: string; port: number };
   reference: FacetsReference;
   mode?: FacetsProxyMode;
+  /** Drops `Prefer` from requests: serve then answers as Facets does, with no body where the reference declares none. */
+  dropPrefer?: boolean;
 }
 
 export interface FacetsProxy {
   url: string;
   port: number;
+  /** Settable: a control plane that loses (or gains) its extensions between two commands. */
   mode: FacetsProxyMode;
   readonly calls: FacetsCall[];
   readonly violations: FacetsViolation[];
@@ -61,14 +64,16 @@ function readAll(stream: http.IncomingMessage): Promise<Buffer> {
 }
 
 export async function startFacetsProxy(options: FacetsProxyOptions): Promise<FacetsProxy> {
-  const mode = options.mode ?? 'extensions';
+  const state = { mode: options.mode ?? 'extensions' };
   const { reference, target } = options;
   const calls: FacetsCall[] = [];
   const violations: FacetsViolation[] = [];
 
   const forward = (req: http.IncomingMessage, body: Buffer) =>
     new Promise<{ upstream: http.IncomingMessage; body: Buffer }>((resolve, reject) => {
-      const upstream = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false }, (res) => {
+      const headers = { ...req.headers };
+      if (options.dropPrefer) delete headers.prefer;
+      const upstream = http.request({ host: target.host, port: target.port, method: req.method, path: req.url, headers, agent: false }, (res) => {
         readAll(res).then((data) => resolve({ upstream: res, body: data }), reject);
       });
       upstream.on('error', reject);
@@ -84,7 +89,7 @@ export async function startFacetsProxy(options: FacetsProxyOptions): Promise<Fac
 
     if (url.pathname.startsWith(EXTENSION_PREFIX)) {
       call.kind = 'extension';
-      if (mode === 'reference-only') {
+      if (state.mode === 'reference-only') {
         call.status = 404;
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(springNotFound(url.pathname));
@@ -129,7 +134,12 @@ export async function startFacetsProxy(options: FacetsProxyOptions): Promise<Fac
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    mode,
+    get mode() {
+      return state.mode;
+    },
+    set mode(mode: FacetsProxyMode) {
+      state.mode = mode;
+    },
     calls,
     violations,
     operationsCalled: () => [...new Set(calls.map((c) => c.operationId).filter((id): id is string => id !== null))].sort(),
