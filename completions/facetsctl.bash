@@ -30,7 +30,7 @@ _facetsctl_options() {
     'resolve') echo '-s --service -e --environment --all --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'history') echo '-s --service -e --environment --kind --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'serve') echo '-p --port --host --db --reference-only -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve token') echo '--db --name -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;

@@ -169,6 +169,7 @@ complete -c facetsctl -n "__facetsctl_using 'serve'" -a token -d 'Mint a new adm
 complete -c facetsctl -n "__facetsctl_using 'serve'" -s p -l port -x -d 'port (0 picks a free one)'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l host -x -d 'address to bind'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l db -r -F -d 'SQLite file (default: .facets/state.db beside the blueprint; env FACETS_DB)'
+complete -c facetsctl -n "__facetsctl_using 'serve'" -l reference-only -d 'Facets API operations only: the extensions answer 404, as on Facets'
 complete -c facetsctl -n "__facetsctl_using 'serve token'" -l db -r -F -d 'SQLite file serve uses (default: .facets/state.db beside the blueprint; env F...'
 complete -c facetsctl -n "__facetsctl_using 'serve token'" -l name -x -d 'a name for the token, to tell it apart later'
 complete -c facetsctl -n "__facetsctl_argument 'completion' 0" -a 'bash zsh fish'

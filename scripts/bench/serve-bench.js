@@ -40,7 +40,8 @@ async function benchServe(serve, { registryHost, durationMs = 3000, warmupMs = 1
       artifactUri: `${registryHost}/${PROJECT}/${SERVICE}:load@sha256:${crypto.randomBytes(32).toString('hex')}`,
       metadata: { BRANCH_NAME: 'main' },
     });
-    const first = await requestJson(registerUrl, { method: 'POST', auth: serve.auth, body: registration() });
+    // The representation names the ciName whose stored count is checked; the loaded requests take Facets' empty answer.
+    const first = await requestJson(registerUrl, { method: 'POST', auth: serve.auth, body: registration(), headers: { prefer: 'return=representation' } });
     if (first.status < 200 || first.status >= 300) throw new Error(`register-by-env answered ${first.status}: ${JSON.stringify(first.body)}`);
     const ciName = first.body && first.body.ciName;
     const before = ciName ? await artifactTotal(serve, ciName) : null;

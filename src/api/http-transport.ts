@@ -87,7 +87,8 @@ export class HttpTransport {
     this.http = axios.create({
       baseURL: this.baseUrl,
       timeout: options.timeoutMs ?? 30_000,
-      headers,
+      // Writes ask for the representation that serve (like Facets) leaves out by default; a Prefer in options.headers wins.
+      headers: { ...headers, ...Object.fromEntries(['post', 'put', 'delete'].map((method) => [method, { prefer: 'return=representation' }])) },
       auth: options.username !== undefined && options.token !== undefined ? { username: options.username, password: options.token } : undefined,
       validateStatus: () => true,
       maxRedirects: 0,

@@ -1,5 +1,6 @@
 // Freestyle artifacts (any artifact URL, e.g. a zip in object storage): accepted as given once they parse as a URL.
 import { usage } from './errors';
+import type { ArtifactType } from './model';
 
 /** Schemes a cluster can fetch an artifact from; file:, data:, ftp: and the like are refused. */
 export const FREESTYLE_SCHEMES: readonly string[] = ['https', 'http', 's3', 'gs', 'az', 'oci'];
@@ -24,4 +25,9 @@ export function checkFreestyleUrl(input: string): string {
   if (url.hostname === '') throw usage(`freestyle artifact URL "${shown}" has no host`, EXAMPLE);
   if (url.username || url.password) throw usage(`freestyle artifact URL "${shown}" carries credentials`, 'give the URL without user:password; the cluster reads it with its own credentials');
   return input;
+}
+
+/** A Facets register body names no artifact type: a URL a cluster fetches is freestyle, anything else a docker image. */
+export function inferArtifactType(artifactUri: string): ArtifactType {
+  return /^(https?|s3|gs|az):\/\//i.test(artifactUri) ? 'freestyle' : 'docker_image';
 }

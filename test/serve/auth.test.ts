@@ -31,13 +31,13 @@ describe('serve authenticates every request with HTTP Basic (username + personal
     ['a malformed Authorization header', () => 'Bearer something'],
   ];
 
-  test.each(documented)('%s %s answers 401 UNAUTHORIZED with WWW-Authenticate: Basic to missing or invalid credentials', async (method, route) => {
+  test.each(documented)('%s %s answers 401 AUTH with WWW-Authenticate: Basic to missing or invalid credentials', async (method, route) => {
     const url = server.url + route.replace(/\{\w+\}/g, 'x');
     for (const [what, authorization] of credentials) {
       const response = await raw(url, { method, authorization: authorization(), body: method === 'GET' ? undefined : {} });
       expect({ what, status: response.status }).toEqual({ what, status: 401 });
       expect(response.headers.get('www-authenticate')).toMatch(/^Basic /);
-      expect(response.body).toMatchObject({ code: 'UNAUTHORIZED', message: expect.any(String) });
+      expect(response.body).toMatchObject({ code: 'AUTH', message: expect.any(String) });
     }
   });
 

@@ -98,13 +98,17 @@ describe('serve refuses bad input with a precise error and writes nothing', () =
       ['an unknown registry', 'GET', `${V1}/artifactories/name/ghcr`, undefined, 'local'],
       ['an unknown ciName', 'GET', `${V1}/artifacts-ci/name/shop-nope-00000000`, undefined, 'shop-nope-00000000'],
       ['an unknown cluster id', 'GET', `${V1}/clusters/qa`, undefined, 'dev'],
-      ['an unknown endpoint', 'GET', `${V1}/stacks/shop/nothing`, undefined, '/cc-ui/v1/stacks/shop/nothing'],
       ['an unknown registrationValue on the service artifacts', 'GET', `${RESOURCE}/artifacts?registrationValue=nosuch`, undefined, 'environments: dev, staging, production; release streams: QA, PRODUCTION'],
       ['an unknown registrationValue on the CI artifacts', 'GET', `${V1}/artifacts-ci/CI/artifacts?registrationValue=nosuch`, undefined, '"nosuch" is neither an environment nor a release stream'],
     ])('%s', async (_what, method, path, body, known) => {
       const response = await call(method, path.replace('/CI/', `/${ciName}/`), body);
       expect(response).toMatchObject({ status: 404, body: { code: 'NOT_FOUND', message: expect.stringContaining(known) } });
     });
+  });
+
+  test('An unknown endpoint is the Spring 404 of a Facets control plane, naming the path', async () => {
+    const response = await call('GET', `${V1}/stacks/shop/nothing`);
+    expect(response).toMatchObject({ status: 404, body: { timestamp: expect.any(String), status: 404, error: 'Not Found', path: `${V1}/stacks/shop/nothing` } });
   });
 
   describe('A registration target that does not fit the registration type is 400', () => {

@@ -1,7 +1,7 @@
 // The validating Facets proxy itself, in front of a real spawned serve: what it lets through, what it records.
 import { startFacetsProxy, type FacetsProxy } from '../support/facets-proxy';
 import { facetsApiSpecPath, facetsApiSpecPresent, loadFacetsReference, type FacetsReference } from '../support/facets-reference';
-import { makeProjectDir, REGISTRY_CREDENTIALS_ENV, type ProjectDir } from '../contract/project';
+import { makeProjectDir, pinned, REGISTRY_CREDENTIALS_ENV, type ProjectDir } from '../contract/project';
 import { basic, raw } from './http';
 import { spawnServe, type ServeProcess } from './serve-process';
 
@@ -88,26 +88,38 @@ if (!facetsApiSpecPresent) {
   });
 
   describe('an invalid response on a reference path is recorded', () => {
-    test('GET /cc-ui/v1/ci-cd/{stackName} before anything is configured lacks the required registrationType', async () => {
+    test('a status the reference does not declare: 422 for a registration no routing rule takes (requireRoute)', async () => {
       await start('extensions');
-      const r = await call(`${V1}/ci-cd/shop`);
-      expect(r.status).toBe(200);
-      expect(proxy.violations).toEqual([expect.objectContaining({ path: `${V1}/ci-cd/shop`, in: 'response', message: expect.stringContaining('registrationType') })]);
+      const config = { stackName: 'shop', registrationType: 'ENVIRONMENT', routingRules: [{ metadataKey: 'BRANCH_NAME', operator: 'EQUALS', value: 'main', routeTo: 'dev' }], promotionHierarchies: [] };
+      expect((await call(`${V1}/ci-cd`, { method: 'POST', body: config })).status).toBe(200);
+      const body = { applicationName: 'checkout', artifactUri: pinned('shop/checkout', '1.0.0', 'proxy-422'), metadata: { BRANCH_NAME: 'feature/x' }, requireRoute: true };
+      const r = await call(`${V1}/artifacts/registerV2`, { method: 'POST', body });
+      expect(r.status).toBe(422);
+      expect(proxy.violations.filter((v) => v.in === 'response')).toEqual([
+        { method: 'POST', path: `${V1}/artifacts/registerV2`, operationId: 'registerArtifactV2', in: 'response', message: 'response status 422 is not declared (declared: 200, 400, 403, 404, 405, 409, 500)' },
+      ]);
+      await call(`${V1}/ci-cd/shop`, { method: 'DELETE' });
     });
   });
 
   describe('where the reference declares a 200 without a body, a body is a violation unless the client asked for one', () => {
-    const reset = (prefer?: string) => fetch(`${proxy.url}${V1}/ci-cd/shop`, { method: 'DELETE', headers: { authorization: auth, ...(prefer ? { prefer } : {}) } });
+    const resetOperation = () => reference.operation('DELETE', `${V1}/ci-cd/shop`)!;
+    const resetRequest = (headers: Record<string, string>) => ({ method: 'DELETE', pathname: `${V1}/ci-cd/shop`, query: new URLSearchParams(), headers, body: Buffer.alloc(0) });
     test.each([
-      ['no Prefer header', undefined, 1],
-      ['Prefer: return=representation', 'return=representation', 0],
-    ])('%s', async (_name, prefer, expected) => {
+      ['no Prefer header', {}, ['response 200 has a body, the reference declares none (and the request did not ask for one with Prefer: return=representation)']],
+      ['Prefer: return=representation', { prefer: 'return=representation' }, []],
+    ])('the validator, given a body: %s', (_name, headers, expected) => {
+      expect(reference.checkResponse(resetOperation(), resetRequest(headers), { status: 200, body: Buffer.from('{"deletedRoutingRules":0}') })).toEqual(expected);
+    });
+
+    test.each([
+      ['no Prefer header', undefined, ''],
+      ['Prefer: return=representation', 'return=representation', '{"deletedRoutingRules":0,"deletedPromotionWorkflow":false}'],
+    ])("serve's answer through the proxy: %s", async (_name, prefer, text) => {
       await start('extensions');
-      const r = await reset(prefer);
-      expect(r.status).toBe(200);
-      expect((await r.text()).length).toBeGreaterThan(0);
-      const bodyless = proxy.violations.filter((v) => v.in === 'response' && v.message.startsWith('response 200 has a body, the reference declares none'));
-      expect(bodyless).toHaveLength(expected);
+      const r = await fetch(`${proxy.url}${V1}/ci-cd/shop`, { method: 'DELETE', headers: { authorization: auth, ...(prefer ? { prefer } : {}) } });
+      expect({ status: r.status, text: await r.text() }).toEqual({ status: 200, text });
+      expect(proxy.violations).toEqual([]);
     });
   });
 

@@ -8,6 +8,7 @@ export interface ServeOptions {
   port?: number;
   host?: string;
   db?: string;
+  referenceOnly?: boolean;
 }
 
 export interface ServeTokenOptions {
@@ -30,11 +31,13 @@ export async function run(opts: ServeOptions, f: Factory): Promise<void> {
     env: f.env,
     log: (line) => f.io.err.write(`${line}\n`),
     registryBrowser: createRegistryBrowser(),
+    referenceOnly: opts.referenceOnly,
   });
   const blueprintPath = server.blueprintPath;
   if (f.io.json) f.io.printJson({ url: server.url, port: server.port, project: server.project, blueprint: blueprintPath, db: server.dbPath, adminToken: server.adminToken ?? null });
   else {
-    f.io.println(`facetsctl serve: project ${server.project} listening on ${server.url} (blueprint ${blueprintPath}, state ${server.dbPath})`);
+    const only = opts.referenceOnly ? 'Facets API only, no extensions; ' : '';
+    f.io.println(`facetsctl serve: project ${server.project} listening on ${server.url} (${only}blueprint ${blueprintPath}, state ${server.dbPath})`);
     if (server.adminToken) f.io.println(`admin token: ${server.adminToken}  (shown once; ${loginLine(server.url)})`);
   }
   const signal = await f.untilInterrupted();
@@ -56,6 +59,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('-p, --port <port>', 'port (0 picks a free one)', parseInteger('--port', 0, 65535, 8080), 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--db <file>', 'SQLite file (default: .facets/state.db beside the blueprint; env FACETS_DB)')
+    .option('--reference-only', 'Facets API operations only: the extensions answer 404, as on Facets')
     .addHelpText(
       'after',
       `
@@ -63,6 +67,7 @@ Examples:
   $ facetsctl serve                                   # facets.yaml found upward from cwd, port 8080
   $ facetsctl --blueprint examples/facets.yaml serve --port 0 --db /tmp/state.db
   $ facetsctl serve token --db /tmp/state.db          # a new admin token, minted on the file
+  $ facetsctl serve --reference-only --port 0         # the client as it runs against a Facets control plane
 
 The first successful start of a database prints an admin token once; only its hash is stored.`,
     )

@@ -51,14 +51,17 @@ export function createApp(backend: ServeBackend, log: (line: string) => void, ro
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     const result = await authenticate(backend.tokens, request.headers.authorization);
     if (!result.ok) {
-      return reply.code(401).header('www-authenticate', 'Basic realm="facetsctl", charset="UTF-8"').type('application/json').send({ code: 'UNAUTHORIZED', message: result.message, hint: 'send -u USERNAME:TOKEN (facetsctl login)' });
+      // WWW-Authenticate tells a refused login from serve's other AUTH answers (registry credentials it lacks).
+      const body = { code: 'AUTH', message: result.message, hint: 'run `facetsctl login`' };
+      return reply.code(401).header('www-authenticate', 'Basic realm="facetsctl", charset="UTF-8"').type('application/json').send(body);
     }
     request.identity = result.identity;
   });
 
   app.setErrorHandler(errorHandler(log));
+  // What a Facets (Spring) control plane answers for a path it has no handler for: clients tell "not offered" by it.
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ code: 'NOT_FOUND', message: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`, hint: 'see openapi/facetsctl-serve.yaml' });
+    void reply.code(404).type('application/json').send({ timestamp: new Date().toISOString(), status: 404, error: 'Not Found', path: request.url.split('?')[0] });
   });
 
   for (const route of routes) {
@@ -76,7 +79,11 @@ export function createApp(backend: ServeBackend, log: (line: string) => void, ro
           { params: request.params as Record<string, string>, query: request.query as Record<string, string | undefined>, body: request.body },
           { cp: backend.controlPlaneFor(identity), identity, reply },
         );
-        if (result === undefined || (route.facetsBodyless && /\breturn=minimal\b/.test(String(request.headers.prefer ?? '')))) return reply.send();
+        if (result === undefined) return reply.send();
+        if (route.facetsBodyless) {
+          if (!/\breturn=representation\b/.test(String(request.headers.prefer ?? ''))) return reply.send();
+          reply.header('preference-applied', 'return=representation');
+        }
         return reply.type('application/json').send(JSON.stringify(result));
       },
     });

@@ -22,7 +22,7 @@ export interface RunServeOptions extends ServeOptions {
 /** Starts serve, prints where it listens, and (unless detach) runs until a signal arrives. */
 export async function runServe(options: RunServeOptions, io: ServeIO): Promise<RunningServer> {
   const server = await startServer({ ...options, log: options.log ?? io.err });
-  io.out(`facetsctl serve: project ${server.project} listening on ${server.url}`);
+  io.out(`facetsctl serve: project ${server.project} listening on ${server.url}${options.referenceOnly ? ' (Facets API only, no extensions)' : ''}`);
   if (server.adminToken) {
     io.out(`admin token: ${server.adminToken}`);
     io.out(`This token is shown only once; ${loginLine(server.url)}`);
@@ -57,7 +57,7 @@ export function printMintedToken(minted: MintedAdminToken, json: boolean, io: Se
   io.err(loginLine());
 }
 
-const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE] [--blueprint FILE] | token [--db FILE] [--blueprint FILE] [--name N] [--json] | --openapi';
+const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE] [--blueprint FILE] [--reference-only] | token [--db FILE] [--blueprint FILE] [--name N] [--json] | --openapi [--reference-only]';
 
 export interface ServeArgs extends RunServeOptions {
   openapi?: boolean;
@@ -86,6 +86,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
     else if (flag === '--db') options.dbPath = value();
     else if (flag === '--blueprint') options.blueprintPath = value();
     else if (flag === '--openapi' && !token) options.openapi = true;
+    else if (flag === '--reference-only' && !token) options.referenceOnly = true;
     else throw new FacetsError('USAGE', `unknown argument "${arg}"`, USAGE);
   }
   return options;
@@ -96,7 +97,7 @@ if (require.main === module) {
   (async () => {
     const options = parseServeArgs(process.argv.slice(2));
     if (options.openapi) {
-      process.stdout.write(openApiYaml());
+      process.stdout.write(openApiYaml(options.referenceOnly));
       return;
     }
     if (options.token) {

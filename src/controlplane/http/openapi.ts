@@ -2,7 +2,7 @@
 // (openapi/facetsctl-serve.yaml is this document; a test keeps the two equal).
 import { stringify } from 'yaml';
 import type { RouteSpec } from './route';
-import { ROUTES } from './routes';
+import { ROUTES, routesFor } from './routes';
 import { ErrorDetails, schemaName, type Schema } from './schemas';
 
 type Doc = Record<string, unknown>;
@@ -26,13 +26,22 @@ function schemaConverter(components: Record<string, unknown>) {
   return convert;
 }
 
+const PREFER: Doc = {
+  in: 'header',
+  name: 'Prefer',
+  required: false,
+  description: 'return=representation: answer the representation instead of the empty body of the Facets API',
+  schema: { type: 'string' },
+  'x-facetsctl-extension': true,
+};
+
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDetails' } } } });
 
 const ERROR_RESPONSES: Record<string, [string, string]> = {
   '400': ['BadRequest', 'Bad request: code BAD_REQUEST (schema) or USAGE, message names the field'],
-  '401': ['Unauthorized', 'Missing or invalid credentials: code UNAUTHORIZED (with WWW-Authenticate: Basic)'],
-  '404': ['NotFound', 'Unknown project, service, environment, registry or CI (code NOT_FOUND)'],
-  '409': ['Conflict', 'Conflict, e.g. a registration type change without a reset (code CONFLICT)'],
+  '401': ['Unauthorized', 'Missing or invalid credentials: code AUTH (with WWW-Authenticate: Basic)'],
+  '404': ['NotFound', 'Unknown project, service, environment, registry or CI (code NOT_FOUND); an unknown path answers as Spring does: {timestamp, status, error, path}'],
+  '409': ['Conflict', 'Conflict, e.g. a registration type change without a reset, or a name found in several projects (code CONFLICT)'],
   '422': ['PolicyRefused', 'Refused by the image version policy or requireRoute (code POLICY)'],
   '500': ['InternalServerError', 'Internal error (code INTERNAL, no details)'],
 };
@@ -46,11 +55,13 @@ function operation(route: RouteSpec, convert: (v: unknown) => unknown): Doc {
     if (q.extension) p['x-facetsctl-extension'] = true;
     parameters.push(p);
   }
-  const ok: Doc = { description: route.response.description };
+  if (route.facetsBodyless) parameters.push(PREFER);
+  const ok: Doc = { description: route.facetsBodyless ? `Empty, as in the Facets API; with Prefer: return=representation: ${route.response.description}` : route.response.description };
   if (route.response.schema) ok.content = { 'application/json': { schema: convert(route.response.schema) } };
-  if (route.response.headers) ok.headers = Object.fromEntries(Object.entries(route.response.headers).map(([h, d]) => [h, { description: d, schema: { type: 'integer' } }]));
+  const headers = Object.entries(route.response.headers ?? {}).map(([h, d]) => [h, { description: d, schema: { type: 'integer' } }]);
+  if (route.facetsBodyless) headers.push(['Preference-Applied', { description: 'return=representation when the body is the representation', schema: { type: 'string' } }]);
+  if (headers.length) ok.headers = Object.fromEntries(headers);
   const responses: Doc = { '200': ok };
-  if (route.operationId === 'getResourceOverrideObject') responses['204'] = { description: 'No override for this environment and service' };
   for (const [status, name] of Object.entries(ERROR_RESPONSES)) responses[status] = { $ref: `#/components/responses/${name[0]}` };
   const op: Doc = { operationId: route.operationId, summary: route.summary };
   if (route.extension) op['x-facetsctl-extension'] = true;
@@ -87,5 +98,6 @@ export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Doc {
   };
 }
 
-export const openApiYaml = (): string =>
-  `# Generated from src/controlplane/http/routes: node dist/controlplane/http/main.js --openapi > openapi/facetsctl-serve.yaml\n${stringify(buildOpenApiDocument(), { lineWidth: 0 })}`;
+/** `referenceOnly`: the document of `serve --reference-only`, the Facets API's operations only. */
+export const openApiYaml = (referenceOnly = false): string =>
+  `# Generated from src/controlplane/http/routes: node dist/controlplane/http/main.js --openapi > openapi/facetsctl-serve.yaml\n${stringify(buildOpenApiDocument(routesFor(referenceOnly)), { lineWidth: 0 })}`;

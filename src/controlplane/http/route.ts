@@ -2,7 +2,7 @@
 // and the OpenAPI document (openapi/facetsctl-serve.yaml) is generated from the same table.
 import type { FastifyReply } from 'fastify';
 import { FacetsError } from '../../core/errors';
-import type { Environment } from '../../core/model';
+import type { CiIntegration, Environment, RegistrationType } from '../../core/model';
 import { wholeNumber } from '../../core/whole-number';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../context';
 import type { ControlPlane, Identity } from '../types';
@@ -38,7 +38,7 @@ export interface RouteSpec {
   summary: string;
   /** Not in the Facets API: a facetsctl addition. */
   extension?: boolean;
-  /** Facets answers this with an empty 200; serve does too when asked with `Prefer: return=minimal`. */
+  /** Facets answers this with an empty 200: so does serve, unless the request says `Prefer: return=representation`. */
   facetsBodyless?: boolean;
   pathParams?: Record<string, string>;
   query?: Record<string, QueryParameter>;
@@ -56,6 +56,37 @@ export async function projectOf(cp: ControlPlane, stackName: string | undefined)
   const projects = await cp.listProjects();
   if (projects.length === 1) return projects[0];
   throw new FacetsError('USAGE', `stackName is required: this control plane serves ${projects.length} projects (${projects.join(', ')})`);
+}
+
+/**
+ * The project a Facets path means when it names only something inside it (an environment, a registry): the one
+ * project that has it; several -> CONFLICT naming them. None: the only project (its service names the known
+ * values), else NOT_FOUND. A stackName (serve's extension) decides.
+ */
+export async function projectHaving(cp: ControlPlane, stackName: string | undefined, what: string, has: (project: string) => Promise<boolean>): Promise<string> {
+  if (stackName) return stackName;
+  const projects = await cp.listProjects();
+  const having: string[] = [];
+  for (const project of projects) if (await has(project)) having.push(project);
+  if (having.length === 1) return having[0];
+  if (having.length > 1) throw new FacetsError('CONFLICT', `${what} is in several projects (${having.join(', ')})`, 'name the project with the stackName query parameter');
+  if (projects.length === 1) return projects[0];
+  throw new FacetsError('NOT_FOUND', `${what} is in none of the projects of this control plane (${projects.join(', ')})`);
+}
+
+/** The project of an environment given by id (Facets clusterId) or name. */
+export const projectOfEnvironment = (cp: ControlPlane, clusterId: string, stackName?: string): Promise<string> =>
+  projectHaving(cp, stackName, `environment "${clusterId}"`, async (project) => (await cp.listEnvironments(project)).some((e) => e.id === clusterId || e.name === clusterId));
+
+/** The registration type an ArtifactCI states: its effective CI/CD configuration's, else the project's, else ENVIRONMENT. */
+export async function registrationTypeOf(cp: ControlPlane, integration: CiIntegration): Promise<RegistrationType> {
+  const effective = await cp.getCiConfig(integration.project, integration.resourceName);
+  return effective.config?.registrationType ?? (await projectRegistrationType(cp, integration.project));
+}
+
+/** The project's registration type, ENVIRONMENT before anything is configured (what Facets' clients require). */
+export async function projectRegistrationType(cp: ControlPlane, project: string): Promise<RegistrationType> {
+  return (await cp.getCiConfig(project)).config?.registrationType ?? 'ENVIRONMENT';
 }
 
 /** An environment by id (Facets clusterId) or by name; unknown values pass through so the service names the known ones. */

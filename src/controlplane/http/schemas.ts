@@ -81,6 +81,7 @@ export const ResetResult = named(
 );
 
 const registerExtensions = {
+  description: str,
   artifactType: ext(ARTIFACT_TYPE),
   buildDescription: ext(str),
   requireRoute: ext(bool),

@@ -10,6 +10,7 @@ import type { Store } from '../store/store';
 import { createApp, type RegisteredRoute, type ServeBackend } from './app';
 import { bootstrapAdminToken } from './auth';
 import { badPort, listenError } from './listen-error';
+import { routesFor } from './routes';
 
 export interface ServeOptions {
   /** Default 127.0.0.1: serve is reachable from this machine only unless asked otherwise. */
@@ -26,6 +27,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Lists repositories and tags for GET /artifactories/.../repos|tags. */
   registryBrowser?: RegistryBrowser;
+  /** Leave out serve's extensions (/cc-ui/v1/facetsctl/...): only the Facets API's operations. */
+  referenceOnly?: boolean;
 }
 
 export interface RunningServer {
@@ -53,7 +56,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const dbPath = stateDbPath(blueprint.path, options.dbPath ?? env.FACETS_DB, cwd);
   // The address first: a start that cannot listen has created and stored nothing, not even the database file.
   const backend = deferredBackend();
-  const { app, registered } = createApp(backend, log);
+  const { app, registered } = createApp(backend, log, routesFor(options.referenceOnly));
   try {
     await app.listen({ host, port: requestedPort });
   } catch (e) {

@@ -139,7 +139,18 @@ export function toOverrideWire(o: Override): OverrideWire {
   });
 }
 
-export function fromOverrideWire(w: OverrideWire): Override {
+/** Facets' answer when there is no override: the resource with empty overrides. */
+export interface NoOverrideWire {
+  resourceName: string;
+  resourceType: string;
+  overrides: Record<string, never>;
+}
+
+export function fromOverrideWire(w: OverrideWire): Override;
+export function fromOverrideWire(w: OverrideWire | NoOverrideWire): Override | null;
+export function fromOverrideWire(wire: OverrideWire | NoOverrideWire): Override | null {
+  if (!('spec' in wire.overrides)) return null;
+  const w = wire as OverrideWire;
   return {
     project: w.stackName,
     resourceType: w.resourceType,

@@ -93,7 +93,8 @@ export function toCiCdRequest(project: string, config: Partial<CiConfig>): CiCdR
   });
 }
 
-export function toCiCd(e: EffectiveCiConfig): CiCdWire {
+/** `registrationType` stands in for an absent configuration's: Facets' clients require the field (mode NONE says there is none). */
+export function toCiCd(e: EffectiveCiConfig, registrationType?: RegistrationType): CiCdWire {
   const c = e.config;
   return defined({
     stackName: e.project,
@@ -101,7 +102,7 @@ export function toCiCd(e: EffectiveCiConfig): CiCdWire {
     ciName: e.ciName,
     resourceName: e.service,
     imageStrategy: e.strategy,
-    registrationType: c?.registrationType,
+    registrationType: c?.registrationType ?? registrationType,
     ciSystem: c ? ciSystemOf(c.ciStrategy) : undefined,
     routingRules: c ? c.routingRules.map(toCriterion) : [],
     promotionHierarchies: c ? toHierarchy(c.promotionHierarchy) : [],
@@ -114,7 +115,8 @@ export function fromCiCd(w: CiCdWire): EffectiveCiConfig {
   if (w.resourceName !== undefined) effective.service = w.resourceName;
   if (w.ciName !== undefined) effective.ciName = w.ciName;
   if (w.imageStrategy !== undefined) effective.strategy = w.imageStrategy;
-  if (w.registrationType === 'ENVIRONMENT' || w.registrationType === 'RELEASE_STREAM') {
+  // Mode NONE: serve's registrationType then only fills a field Facets' clients require.
+  if (effective.mode !== 'NONE' && (w.registrationType === 'ENVIRONMENT' || w.registrationType === 'RELEASE_STREAM')) {
     effective.config = {
       registrationType: w.registrationType,
       ciStrategy: w.ciSystem ? ciStrategyOf(w.ciSystem) : 'SIMPLE',

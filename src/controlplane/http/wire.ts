@@ -1,6 +1,6 @@
 // The Facets wire shapes (facets-api/openapi.yaml field names) and their mapping to the domain model.
 // Shared by `serve` (model -> wire) and the HTTP client (wire -> model); absent fields stand for null.
-import type { CiIntegration, ContainerRegistry, Environment, ImageStrategy, Project, RegistryType, ReleaseStream } from '../../core/model';
+import type { CiIntegration, ContainerRegistry, Environment, ImageStrategy, Project, RegistrationType, RegistryType, ReleaseStream } from '../../core/model';
 import { defined } from './wire-defined';
 
 export * from './wire-ci';
@@ -57,6 +57,10 @@ export interface ArtifactCiWire {
   resourceName: string;
   imageStrategy: ImageStrategy;
   artifactTemplate: string;
+  /** Required by Facets' clients: the registration type the CI registers with. */
+  registrationType?: RegistrationType;
+  /** Facets' SDK requires it; a CI that registers through the API is EXTERNAL. */
+  integrationType?: 'EXTERNAL';
 }
 
 export interface PushCredentialsWire {
@@ -101,7 +105,7 @@ export function fromArtifactory(w: ArtifactoryWire): ContainerRegistry {
   return registry;
 }
 
-export const toArtifactCi = (i: CiIntegration): ArtifactCiWire => ({
+export const toArtifactCi = (i: CiIntegration, registrationType: RegistrationType): ArtifactCiWire => ({
   id: i.id,
   ciName: i.ciName,
   stackName: i.project,
@@ -110,6 +114,8 @@ export const toArtifactCi = (i: CiIntegration): ArtifactCiWire => ({
   resourceName: i.resourceName,
   imageStrategy: i.strategy,
   artifactTemplate: i.artifactTemplate,
+  registrationType,
+  integrationType: 'EXTERNAL',
 });
 export const fromArtifactCi = (w: ArtifactCiWire): CiIntegration => ({
   id: String(w.id),

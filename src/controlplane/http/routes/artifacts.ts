@@ -1,5 +1,6 @@
 // Artifact registration (by environment, by release stream, by metadata through the routing rules),
 // promotion, and the facetsctl additions history and resolve.
+import { inferArtifactType } from '../../../core/artifact-url';
 import { FacetsError } from '../../../core/errors';
 import type { ArtifactType, HistoryKind } from '../../../core/model';
 import type { ControlPlane, PromoteRequest, RegisterRequest, RegistrationTarget } from '../../types';
@@ -15,6 +16,8 @@ interface RegisterBody {
   externalId?: string;
   metadata?: Record<string, string>;
   artifactType?: ArtifactType;
+  /** The reference's name for the build description; buildDescription is serve's older one, still read. */
+  description?: string;
   buildDescription?: string;
   requireRoute?: boolean;
   clusterName?: string;
@@ -33,12 +36,18 @@ const registered = {
 
 async function register(cp: ControlPlane, body: RegisterBody, target: (project: string) => Promise<RegistrationTarget> | RegistrationTarget) {
   const project = await projectOf(cp, body.stackName);
-  const request: RegisterRequest = { project, service: body.applicationName, artifactUri: body.artifactUri, target: await target(project) };
-  if (body.artifactType !== undefined) request.artifactType = body.artifactType;
+  const request: RegisterRequest = {
+    project,
+    service: body.applicationName,
+    artifactUri: body.artifactUri,
+    target: await target(project),
+    artifactType: body.artifactType ?? inferArtifactType(body.artifactUri),
+  };
   if (body.artifactory) request.registry = body.artifactory;
   if (body.metadata !== undefined) request.metadata = body.metadata;
   if (body.externalId) request.externalId = body.externalId;
-  if (body.buildDescription) request.description = body.buildDescription;
+  const description = body.description ?? body.buildDescription;
+  if (description) request.description = description;
   if (body.requireRoute !== undefined) request.requireRoute = body.requireRoute;
   return toRegisterResponse(await cp.registerArtifact(request));
 }

@@ -1,8 +1,9 @@
 // CI integrations (Facets artifacts-ci) and CI/CD configuration (ci-cd), project and service level.
 import type { FastifyReply } from 'fastify';
-import type { Artifact, ImageStrategy, Page } from '../../../core/model';
-import type { ResetResult as ResetResultModel } from '../../types';
-import { integrationByCiName, nonNegativeInt, PAGING, type RouteSpec } from '../route';
+import type { Artifact, CiIntegration, EffectiveCiConfig, ImageStrategy, Page } from '../../../core/model';
+import { MAX_LIMIT } from '../../context';
+import type { ControlPlane, ResetResult as ResetResultModel } from '../../types';
+import { integrationByCiName, nonNegativeInt, PAGING, projectRegistrationType, registrationTypeOf, type RouteSpec } from '../route';
 import {
   ArtifactCI,
   arrayOf,
@@ -28,6 +29,26 @@ function pageReply(reply: FastifyReply, page: Page<Artifact>, wire: (a: Artifact
   return page.items.map(wire);
 }
 
+const artifactCi = async (cp: ControlPlane, i: CiIntegration) => toArtifactCi(i, await registrationTypeOf(cp, i));
+const artifactCis = (cp: ControlPlane, integrations: CiIntegration[]) => Promise.all(integrations.map((i) => artifactCi(cp, i)));
+
+/** Without a configuration, registrationType is the project's (else ENVIRONMENT), as Facets' clients require one. */
+const ciCdAnswer = async (cp: ControlPlane, e: EffectiveCiConfig) => toCiCd(e, e.config ? undefined : await projectRegistrationType(cp, e.project));
+
+/** The reference has no paging: without limit and offset (serve's extension), every artifact, newest first. */
+async function artifactsOf(cp: ControlPlane, integration: CiIntegration, query: Record<string, string | undefined>): Promise<Page<Artifact>> {
+  const registrationValue = query.registrationValue;
+  const limit = nonNegativeInt(query.limit, 'limit');
+  const offset = nonNegativeInt(query.offset, 'offset');
+  if (limit !== undefined || offset !== undefined) return cp.listArtifacts(integration.project, integration.resourceName, { limit, offset, registrationValue });
+  const items: Artifact[] = [];
+  for (;;) {
+    const page = await cp.listArtifacts(integration.project, integration.resourceName, { limit: MAX_LIMIT, offset: items.length, registrationValue });
+    items.push(...page.items);
+    if (page.items.length < MAX_LIMIT || items.length >= page.total) return { items, total: page.total, limit: items.length, offset: 0 };
+  }
+}
+
 function toResetWire(project: string, r: ResetResultModel) {
   const previous = r.previous ? toCiCd({ project, mode: 'CUSTOM', config: r.previous }) : undefined;
   return previous ? { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow, previous } : { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow };
@@ -40,7 +61,7 @@ export const ciRoutes: RouteSpec[] = [
     operationId: 'getAllArtifactsCI',
     summary: 'Every CI integration',
     response: { description: 'OK', schema: arrayOf(ArtifactCI) },
-    handler: async (_req, { cp }) => (await Promise.all((await cp.listProjects()).map((p) => cp.listCiIntegrations(p)))).flat().map(toArtifactCi),
+    handler: async (_req, { cp }) => artifactCis(cp, (await Promise.all((await cp.listProjects()).map((p) => cp.listCiIntegrations(p)))).flat()),
   },
   {
     method: 'GET',
@@ -49,7 +70,7 @@ export const ciRoutes: RouteSpec[] = [
     summary: "A project's CI integrations",
     pathParams: { stackName: 'project name' },
     response: { description: 'OK', schema: arrayOf(ArtifactCI) },
-    handler: async ({ params }, { cp }) => (await cp.listCiIntegrations(params.stackName)).map(toArtifactCi),
+    handler: async ({ params }, { cp }) => artifactCis(cp, await cp.listCiIntegrations(params.stackName)),
   },
   {
     method: 'GET',
@@ -58,34 +79,32 @@ export const ciRoutes: RouteSpec[] = [
     summary: 'One CI integration by ciName',
     pathParams: { ciName: 'CI name' },
     response: { description: 'OK', schema: ArtifactCI },
-    handler: async ({ params }, { cp }) => toArtifactCi(await integrationByCiName(cp, params.ciName)),
+    handler: async ({ params }, { cp }) => artifactCi(cp, await integrationByCiName(cp, params.ciName)),
   },
   {
     method: 'GET',
     path: '/cc-ui/v1/artifacts-ci/{ciName}/artifacts',
     operationId: 'getArtifactsForCI',
-    summary: "The CI's artifacts, newest first (X-Total-Count carries the total)",
+    summary: "The CI's artifacts, newest first: every one, or a page with limit/offset (X-Total-Count carries the total)",
     pathParams: { ciName: 'CI name' },
-    query: { ...PAGING, registrationValue: { schema: { type: 'string' }, extension: true, description: 'only artifacts registered to this environment or release stream' } },
+    query: {
+      ...PAGING,
+      limit: { ...PAGING.limit, description: 'page size (default: every artifact)' },
+      registrationValue: { schema: { type: 'string' }, extension: true, description: 'only artifacts registered to this environment or release stream' },
+    },
     response: { description: 'OK', schema: arrayOf(CiArtifactResponse), headers: { 'X-Total-Count': 'number of artifacts matching, across pages' } },
     handler: async ({ params, query }, { cp, reply }) => {
-      const integration = await integrationByCiName(cp, params.ciName);
-      const page = await cp.listArtifacts(integration.project, integration.resourceName, {
-        limit: nonNegativeInt(query.limit, 'limit'),
-        offset: nonNegativeInt(query.offset, 'offset'),
-        registrationValue: query.registrationValue,
-      });
-      return pageReply(reply, page);
+      return pageReply(reply, await artifactsOf(cp, await integrationByCiName(cp, params.ciName), query));
     },
   },
   {
     method: 'GET',
     path: '/cc-ui/v1/ci-cd/{stackName}',
     operationId: 'getCiCdDetails',
-    summary: 'The project-level CI/CD configuration (mode NONE when there is none)',
+    summary: 'The project-level CI/CD configuration (mode NONE, registrationType ENVIRONMENT, no rules when there is none)',
     pathParams: { stackName: 'project name' },
     response: { description: 'OK', schema: CiCdDtoResponse },
-    handler: async ({ params }, { cp }) => toCiCd(await cp.getCiConfig(params.stackName)),
+    handler: async ({ params }, { cp }) => ciCdAnswer(cp, await cp.getCiConfig(params.stackName)),
   },
   {
     method: 'POST',
@@ -119,7 +138,7 @@ export const ciRoutes: RouteSpec[] = [
     response: { description: 'OK', schema: CiCustomCiCdResponse },
     handler: async ({ params }, { cp }) => {
       const integration = await integrationByCiName(cp, params.ciName);
-      return toCiCd(await cp.getCiConfig(integration.project, integration.resourceName));
+      return ciCdAnswer(cp, await cp.getCiConfig(integration.project, integration.resourceName));
     },
   },
   {
@@ -144,7 +163,7 @@ export const ciRoutes: RouteSpec[] = [
     extension: true,
     pathParams: resourceParams,
     response: { description: 'OK', schema: ArtifactCI },
-    handler: async ({ params }, { cp }) => toArtifactCi(await cp.ensureCiIntegration(params.stackName, params.resourceName)),
+    handler: async ({ params }, { cp }) => artifactCi(cp, await cp.ensureCiIntegration(params.stackName, params.resourceName)),
   },
   {
     method: 'PUT',
@@ -156,7 +175,7 @@ export const ciRoutes: RouteSpec[] = [
     body: ImageStrategyRequest,
     response: { description: 'OK', schema: ArtifactCI },
     handler: async ({ params, body }, { cp }) =>
-      toArtifactCi(await cp.setImageStrategy(params.stackName, params.resourceName, (body as { imageStrategy: ImageStrategy }).imageStrategy)),
+      artifactCi(cp, await cp.setImageStrategy(params.stackName, params.resourceName, (body as { imageStrategy: ImageStrategy }).imageStrategy)),
   },
   {
     method: 'GET',
@@ -166,7 +185,7 @@ export const ciRoutes: RouteSpec[] = [
     extension: true,
     pathParams: resourceParams,
     response: { description: 'OK', schema: CiCustomCiCdResponse },
-    handler: async ({ params }, { cp }) => toCiCd(await cp.getCiConfig(params.stackName, params.resourceName)),
+    handler: async ({ params }, { cp }) => ciCdAnswer(cp, await cp.getCiConfig(params.stackName, params.resourceName)),
   },
   {
     method: 'POST',

@@ -7,3 +7,6 @@ import { registryRoutes } from './registries';
 import { stackRoutes } from './stacks';
 
 export const ROUTES: RouteSpec[] = [...stackRoutes, ...registryRoutes, ...ciRoutes, ...artifactRoutes, ...clusterRoutes];
+
+/** `serve --reference-only`: only the Facets API's operations, as a client meets them on a Facets control plane. */
+export const routesFor = (referenceOnly = false): RouteSpec[] => (referenceOnly ? ROUTES.filter((r) => !r.extension) : ROUTES);

@@ -2,13 +2,20 @@
 import { FacetsError } from '../../../core/errors';
 import type { ContainerRegistry } from '../../../core/model';
 import type { ControlPlane } from '../../types';
-import { projectOf, type QueryParameter, type RouteSpec } from '../route';
+import { projectHaving, type QueryParameter, type RouteSpec } from '../route';
 import { Artifactory, arrayOf, PushCredentialsRequest, PushCredentialsResponse } from '../schemas';
 import { toArtifactory, type PushCredentialsWire } from '../wire';
 
 const stackQuery: Record<string, QueryParameter> = {
   stackName: { schema: { type: 'string' }, extension: true, description: 'project name; optional when the server serves one project' },
 };
+const byNameQuery: Record<string, QueryParameter> = {
+  stackName: { ...stackQuery.stackName, description: 'project name; needed only when several projects have a registry of this name' },
+};
+
+/** The project of a registry named on a Facets path (which names no project). */
+const projectOfRegistry = (cp: ControlPlane, name: string, stackName: string | undefined) =>
+  projectHaving(cp, stackName, `container registry "${name}"`, async (project) => (await cp.listRegistries(project)).some((r) => r.name === name));
 const repoQuery: QueryParameter = { schema: { type: 'string' }, required: true, description: 'repository name' };
 const artifactTypeQuery: QueryParameter = { schema: { type: 'string', enum: ['docker_image', 'freestyle'] }, description: 'accepted for compatibility; registries hold docker images' };
 
@@ -56,10 +63,10 @@ export const registryRoutes: RouteSpec[] = [
     operationId: 'getArtifactoryByName',
     summary: 'One container registry by name',
     pathParams: { name: 'registry name' },
-    query: stackQuery,
+    query: byNameQuery,
     response: { description: 'OK', schema: Artifactory },
     handler: async ({ params, query }, { cp }) => {
-      const project = await projectOf(cp, query.stackName);
+      const project = await projectOfRegistry(cp, params.name, query.stackName);
       return toArtifactory(project, await registryByName(cp, project, params.name));
     },
   },
@@ -69,9 +76,9 @@ export const registryRoutes: RouteSpec[] = [
     operationId: 'getRepositoriesByArtifactoryName',
     summary: "The registry's repositories (its catalog)",
     pathParams: { name: 'registry name' },
-    query: { ...stackQuery, artifactType: artifactTypeQuery },
+    query: { ...byNameQuery, artifactType: artifactTypeQuery },
     response: { description: 'OK', schema: arrayOf({ type: 'string' }) },
-    handler: async ({ params, query }, { cp }) => cp.listRepositories(await projectOf(cp, query.stackName), params.name),
+    handler: async ({ params, query }, { cp }) => cp.listRepositories(await projectOfRegistry(cp, params.name, query.stackName), params.name),
   },
   {
     method: 'GET',
@@ -79,9 +86,9 @@ export const registryRoutes: RouteSpec[] = [
     operationId: 'getTagsByArtifactoryName',
     summary: "A repository's tags",
     pathParams: { name: 'registry name' },
-    query: { ...stackQuery, repo: repoQuery, artifactType: artifactTypeQuery },
+    query: { ...byNameQuery, repo: repoQuery, artifactType: artifactTypeQuery },
     response: { description: 'OK', schema: arrayOf({ type: 'string' }) },
-    handler: async ({ params, query }, { cp }) => cp.listTags(await projectOf(cp, query.stackName), params.name, query.repo as string),
+    handler: async ({ params, query }, { cp }) => cp.listTags(await projectOfRegistry(cp, params.name, query.stackName), params.name, query.repo as string),
   },
   {
     method: 'GET',
