@@ -25,3 +25,9 @@ export function checkFreestyleUrl(input: string): string {
   if (url.username || url.password) throw usage(`freestyle artifact URL "${shown}" carries credentials`, 'give the URL without user:password; the cluster reads it with its own credentials');
   return input;
 }
+
+/** A registration that does not say its artifact type: a URL of a freestyle scheme is freestyle, anything else an image. */
+export function artifactTypeOf(uri: string): 'freestyle' | 'docker_image' {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
+  return scheme !== undefined && FREESTYLE_SCHEMES.includes(scheme) ? 'freestyle' : 'docker_image';
+}

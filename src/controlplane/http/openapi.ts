@@ -51,6 +51,7 @@ function operation(route: RouteSpec, convert: (v: unknown) => unknown): Doc {
   if (route.response.headers) ok.headers = Object.fromEntries(Object.entries(route.response.headers).map(([h, d]) => [h, { description: d, schema: { type: 'integer' } }]));
   const responses: Doc = { '200': ok };
   if (route.operationId === 'getResourceOverrideObject') responses['204'] = { description: 'No override for this environment and service' };
+  if (route.response.noContent) responses['204'] = { description: route.response.noContent };
   for (const [status, name] of Object.entries(ERROR_RESPONSES)) responses[status] = { $ref: `#/components/responses/${name[0]}` };
   const op: Doc = { operationId: route.operationId, summary: route.summary };
   if (route.extension) op['x-facetsctl-extension'] = true;

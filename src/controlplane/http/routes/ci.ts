@@ -28,7 +28,7 @@ function pageReply(reply: FastifyReply, page: Page<Artifact>, wire: (a: Artifact
   return page.items.map(wire);
 }
 
-function toResetWire(project: string, r: ResetResultModel) {
+export function toResetWire(project: string, r: ResetResultModel) {
   const previous = r.previous ? toCiCd({ project, mode: 'CUSTOM', config: r.previous }) : undefined;
   return previous ? { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow, previous } : { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow };
 }

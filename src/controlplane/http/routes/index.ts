@@ -1,9 +1,23 @@
 // Every route serve exposes, in one table (the OpenAPI document is generated from it).
 import type { RouteSpec } from '../route';
+import { artifactCiRoutes } from './artifact-ci';
 import { artifactRoutes } from './artifacts';
 import { ciRoutes } from './ci';
 import { clusterRoutes } from './clusters';
+import { projectExtensionRoutes } from './ext-project';
+import { serviceExtensionRoutes } from './ext-service';
 import { registryRoutes } from './registries';
+import { resourceRoutes } from './resources';
 import { stackRoutes } from './stacks';
 
-export const ROUTES: RouteSpec[] = [...stackRoutes, ...registryRoutes, ...ciRoutes, ...artifactRoutes, ...clusterRoutes];
+export const ROUTES: RouteSpec[] = [
+  ...stackRoutes,
+  ...registryRoutes,
+  ...ciRoutes,
+  ...artifactRoutes,
+  ...clusterRoutes,
+  ...resourceRoutes,
+  ...artifactCiRoutes,
+  ...projectExtensionRoutes,
+  ...serviceExtensionRoutes,
+];
