@@ -26,8 +26,8 @@ export function checkFreestyleUrl(input: string): string {
   return input;
 }
 
-/** A registration that does not say its artifact type: a URL of a freestyle scheme is freestyle, anything else an image. */
+/** A registration that does not say its artifact type: a URL (`scheme://`, never in an image reference) is freestyle, anything else an image. */
 export function artifactTypeOf(uri: string): 'freestyle' | 'docker_image' {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(uri)?.[1]?.toLowerCase();
-  return scheme !== undefined && FREESTYLE_SCHEMES.includes(scheme) ? 'freestyle' : 'docker_image';
+  // Any scheme, not only the fetchable ones: checkFreestyleUrl then names the scheme a cluster cannot fetch from.
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? 'freestyle' : 'docker_image';
 }

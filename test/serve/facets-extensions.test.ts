@@ -142,6 +142,7 @@ describe('POST RESOURCE/register registers in one step and answers every tag of 
     ['a metadata target with a value', { target: { kind: 'metadata', value: 'dev' } }, 400, 'USAGE', 'field "target.value" is only for kind environment or releaseStream'],
     ['a field the path does not have', { target: { kind: 'environment', value: 'dev' }, buildDescription: 'x' }, 400, 'BAD_REQUEST', 'field "buildDescription" is not allowed'],
     ['an unknown environment', { target: { kind: 'environment', value: 'qa' } }, 404, 'NOT_FOUND', 'environment "qa" does not exist in project shop'],
+    ['a URL a cluster cannot fetch from, without artifactType', { artifactUri: 'file:///etc/passwd', target: { kind: 'environment', value: 'dev' } }, 400, 'USAGE', 'has scheme "file", which a cluster cannot fetch from'],
     ['a tag the policy denies', { artifactUri: image('latest', 'c'), target: { kind: 'environment', value: 'dev' } }, 422, 'POLICY', 'latest'],
     ['no rule matches and requireRoute', { target: { kind: 'metadata' }, metadata: { BRANCH_NAME: 'feature/x' }, requireRoute: true }, 422, 'POLICY', 'feature/x'],
   ])('%s is refused', async (_name, body, status, code, message) => {
