@@ -19,7 +19,8 @@ function prefixOf(project: string, resource: Resource): string | null {
 function fittingResource(project: string, resources: Resource[], ciName: string, named: CiIntegration[]): Resource {
   const fitting = resources.filter((r) => prefixOf(project, r) !== null && isCiNameOf(ciName, project, r.resourceName));
   const unnamed = fitting.filter((r) => !named.some((i) => i.resourceName === r.resourceName));
-  if (fitting.length === 1 || unnamed.length === 1) return fitting.length === 1 ? fitting[0] : unnamed[0];
+  if (fitting.length === 1) return fitting[0];
+  if (unnamed.length === 1) return unnamed[0];
   if (unnamed.length > 1) {
     throw new FacetsError(
       'CONFLICT',
