@@ -41,7 +41,7 @@ export interface HttpControlPlaneOptions extends HttpTransportOptions {
 }
 
 // A failure of these kinds may mean the server changed (restarted without extensions, replaced): ask again next time.
-const ASK_AGAIN: ReadonlySet<string> = new Set(['NOT_FOUND', 'UNREACHABLE', 'INTERNAL', 'NOT_OFFERED']);
+const ASK_AGAIN: ReadonlySet<string> = new Set(['UNREACHABLE', 'INTERNAL', 'NOT_OFFERED']);
 
 export class HttpControlPlane implements ControlPlane {
   private readonly session: FacetsSession;
@@ -90,7 +90,7 @@ export class HttpControlPlane implements ControlPlane {
       return await flow(extensions ? this.extended : this.reference);
     } catch (e) {
       if (extensions && isMissingRoute(e) && !(await this.offered(true)).extensions) return flow(this.reference);
-      if (e instanceof FacetsError && ASK_AGAIN.has(e.kind)) this.memory.forget(this.url);
+      if (isMissingRoute(e) || (e instanceof FacetsError && ASK_AGAIN.has(e.kind))) this.memory.forget(this.url);
       throw e;
     }
   }

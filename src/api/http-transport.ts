@@ -87,8 +87,7 @@ export class HttpTransport {
     this.http = axios.create({
       baseURL: this.baseUrl,
       timeout: options.timeoutMs ?? 30_000,
-      // Writes ask for the representation that serve (like Facets) leaves out by default; a Prefer in options.headers wins.
-      headers: { ...headers, ...Object.fromEntries(['post', 'put', 'delete'].map((method) => [method, { prefer: 'return=representation' }])) },
+      headers,
       auth: options.username !== undefined && options.token !== undefined ? { username: options.username, password: options.token } : undefined,
       validateStatus: () => true,
       maxRedirects: 0,

@@ -4,7 +4,7 @@ import { mergeCiConfig, sameCiConfig, validateCiConfig } from '../core/ci-config
 import { registrationRefusal } from '../core/registration';
 import { generateCiName } from '../core/ci-name';
 import { FacetsError } from '../core/errors';
-import { IMAGE_STRATEGIES, type CiConfig, type CiIntegration, type EffectiveCiConfig, type ImageStrategy } from '../core/model';
+import { IMAGE_STRATEGIES, type CiConfig, type CiIntegration, type EffectiveCiConfig, type ImageStrategy, type Resource } from '../core/model';
 import { newEvent, now, type ServiceContext } from './context';
 import { monotonicId } from './ids';
 import type { Store } from './store/store';
@@ -12,23 +12,27 @@ import type { ConfigureCiRequest, ResetResult } from './types';
 
 const CI_NAME_ATTEMPTS = 5;
 
+/** A new integration of the resource under ciName: it starts on the project's CI/CD (PROJECT_CI). */
+export function newIntegration(ctx: ServiceContext, project: string, resource: Resource, ciName: string): CiIntegration {
+  return {
+    id: monotonicId('ci'),
+    ciName,
+    project,
+    resourceType: resource.resourceType,
+    resourceName: resource.resourceName,
+    strategy: 'PROJECT_CI',
+    artifactTemplate: formatArtifactTemplate(ciName),
+    createdAt: now(ctx),
+  };
+}
+
 /** Creates the integration on first interaction; a concurrent creator's row wins and is returned. */
 export async function ensureIntegration(ctx: ServiceContext, store: Store, project: string, service: string): Promise<CiIntegration> {
   const resource = ctx.layouts.service(project, service);
   const existing = await store.findIntegration(project, service);
   if (existing) return existing;
   for (let attempt = 0; attempt < CI_NAME_ATTEMPTS; attempt++) {
-    const ciName = generateCiName(project, service);
-    const integration: CiIntegration = {
-      id: monotonicId('ci'),
-      ciName,
-      project,
-      resourceType: resource.resourceType,
-      resourceName: service,
-      strategy: 'PROJECT_CI',
-      artifactTemplate: formatArtifactTemplate(ciName),
-      createdAt: now(ctx),
-    };
+    const integration = newIntegration(ctx, project, resource, generateCiName(project, service));
     if (await store.insertIntegration(integration, ctx.identity.username)) return integration;
     const raced = await store.findIntegration(project, service);
     if (raced) return raced;

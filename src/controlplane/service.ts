@@ -1,6 +1,7 @@
 // The control plane's domain service: the ControlPlane interface (src/core/control-plane.ts) over a Store.
 import { userInfo } from 'node:os';
 import type { ImageStrategy } from '../core/model';
+import { bindCiName } from './ci-binding';
 import { getArtifact, listArtifacts, promoteArtifact, registerArtifact } from './artifact-operations';
 import { configureCi, getCiConfig, resetCi, serviceIntegration, setImageStrategy } from './ci-operations';
 import type { ServiceContext } from './context';
@@ -12,13 +13,13 @@ import type {
   ArtifactQuery,
   AttachRequest,
   ConfigureCiRequest,
-  ControlPlane,
   HistoryQuery,
   Identity,
   ProjectLayout,
   PromoteRequest,
   RegisterRequest,
   RegistryBrowser,
+  ServeControlPlane,
 } from './types';
 
 export interface ControlPlaneServiceOptions {
@@ -45,7 +46,7 @@ export function osIdentity(): Identity {
 }
 
 // Return types are the interface's (checked by `implements`); each method hands its call to the operation modules.
-export class ControlPlaneService implements ControlPlane {
+export class ControlPlaneService implements ServeControlPlane {
   private readonly ctx: ServiceContext;
 
   constructor(options: ControlPlaneServiceOptions | ServiceContext) {
@@ -110,6 +111,10 @@ export class ControlPlaneService implements ControlPlane {
 
   ensureCiIntegration(project: string, service: string) {
     return serviceIntegration(this.ctx, project, service);
+  }
+
+  bindCiName(project: string, ciName: string) {
+    return bindCiName(this.ctx, project, ciName);
   }
 
   async listCiIntegrations(project: string) {

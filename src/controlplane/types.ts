@@ -1,7 +1,7 @@
 // The service's request/result shapes are the ControlPlane interface's (src/core/control-plane.ts); what only the
 // control plane needs (credential references, the project layout, the registry browser) is declared here.
-import type { PushCredentials } from '../core/control-plane';
-import type { ContainerRegistry, ImageStrategy, Project } from '../core/model';
+import type { ControlPlane, PushCredentials } from '../core/control-plane';
+import type { CiIntegration, ContainerRegistry, ImageStrategy, Project } from '../core/model';
 
 export type * from '../core/control-plane';
 
@@ -22,3 +22,14 @@ export interface RegistryBrowser {
 }
 
 export type { ImageStrategy };
+
+/** A CI name bound to its service: created false when that binding existed before. */
+export interface CiNameBinding {
+  integration: CiIntegration;
+  created: boolean;
+}
+
+/** What serve offers beyond the client's interface: a CI name the client generated, bound to its service (createArtifactCI). */
+export interface ServeControlPlane extends ControlPlane {
+  bindCiName(project: string, ciName: string): Promise<CiNameBinding>;
+}

@@ -27,7 +27,8 @@ export function checkFreestyleUrl(input: string): string {
   return input;
 }
 
-/** A Facets register body names no artifact type: a URL a cluster fetches is freestyle, anything else a docker image. */
-export function inferArtifactType(artifactUri: string): ArtifactType {
-  return /^(https?|s3|gs|az):\/\//i.test(artifactUri) ? 'freestyle' : 'docker_image';
+/** A registration that does not say its artifact type: a URL (`scheme://`, never in an image reference) is freestyle, anything else an image. */
+export function artifactTypeOf(uri: string): 'freestyle' | 'docker_image' {
+  // Any scheme, not only the fetchable ones: checkFreestyleUrl then names the scheme a cluster cannot fetch from.
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? 'freestyle' : 'docker_image';
 }

@@ -10,6 +10,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const REJECT_FROM = 256 - (256 % ALPHABET.length);
 const MAX_ROUNDS = 1000;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const SUFFIX = new RegExp(`^[a-z0-9]{${CI_NAME_SUFFIX_LENGTH}}$`);
 
 /** Lowercase, accents dropped, invalid characters folded to '-', '-' collapsed and trimmed, at most maxLength. */
 export function foldName(s: string, maxLength: number = CI_NAME_MAX_LENGTH): string {
@@ -43,7 +44,8 @@ function fitParts(project: string, resource: string, room: number): [string, str
   return [trim(project, projectLength), trim(resource, room - projectLength)];
 }
 
-export function generateCiName(project: string, resource: string, randomBytes?: (n: number) => Uint8Array): string {
+/** `<folded project>-<folded resource>-`, shortened as every generated CI name of that resource is: the part before its suffix. */
+export function ciNamePrefix(project: string, resource: string): string {
   const foldedProject = foldName(project);
   const foldedResource = foldName(resource);
   if (foldedProject === '') {
@@ -54,7 +56,17 @@ export function generateCiName(project: string, resource: string, randomBytes?: 
   }
   const room = CI_NAME_MAX_LENGTH - CI_NAME_SUFFIX_LENGTH - 2;
   const [p, r] = fitParts(foldedProject, foldedResource, room);
-  return `${p}-${r}-${randomSuffix(CI_NAME_SUFFIX_LENGTH, randomBytes)}`;
+  return `${p}-${r}-`;
+}
+
+/** Whether ciName is one generateCiName could have made for this resource: its prefix, then exactly 8 of [a-z0-9]. */
+export function isCiNameOf(ciName: string, project: string, resource: string): boolean {
+  const prefix = ciNamePrefix(project, resource);
+  return ciName.length === prefix.length + CI_NAME_SUFFIX_LENGTH && ciName.startsWith(prefix) && SUFFIX.test(ciName.slice(prefix.length));
+}
+
+export function generateCiName(project: string, resource: string, randomBytes?: (n: number) => Uint8Array): string {
+  return `${ciNamePrefix(project, resource)}${randomSuffix(CI_NAME_SUFFIX_LENGTH, randomBytes)}`;
 }
 
 export function isValidCiName(s: string): boolean {

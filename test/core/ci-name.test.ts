@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CI_NAME_MAX_LENGTH, foldName, generateCiName, isValidCiName, randomSuffix } from '../../src/core/ci-name';
+import { CI_NAME_MAX_LENGTH, ciNamePrefix, foldName, generateCiName, isCiNameOf, isValidCiName, randomSuffix } from '../../src/core/ci-name';
 import { FacetsError } from '../../src/core/errors';
 
 /** A byte source that replays the given bytes, then repeats the last one. */
@@ -122,5 +122,39 @@ describe('a valid CI name is a lowercase DNS-label-like name of at most 63 chara
     ['shop api', false],
   ])('%j → %s', (name, valid) => {
     expect(isValidCiName(name)).toBe(valid);
+  });
+});
+
+describe("a CI name belongs to a resource when it is that resource's prefix, as generateCiName shortens it, then exactly 8 [a-z0-9]", () => {
+  test.each([
+    ['shop', 'api', 'shop-api-'],
+    ['Café Shop', 'Payment_Service', 'cafe-shop-payment-service-'],
+    ['x'.repeat(60), 'y'.repeat(60), 'x'.repeat(26) + '-' + 'y'.repeat(27) + '-'],
+  ])('ciNamePrefix(%j, %j) is %j, the part of every generated name before its suffix', (project, resource, prefix) => {
+    expect(ciNamePrefix(project, resource)).toBe(prefix);
+    expect(generateCiName(project, resource).startsWith(prefix)).toBe(true);
+  });
+
+  test.each([
+    ['shop-api-k3j9x2ab', 'shop', 'api', true],
+    ['cafe-shop-payment-service-0a1b2c3d', 'Café Shop', 'Payment_Service', true],
+    ['shop-api-k3j9x2a', 'shop', 'api', false],
+    ['shop-api-k3j9x2abc', 'shop', 'api', false],
+    ['shop-api-K3J9X2AB', 'shop', 'api', false],
+    ['shop-api-k3j9-2ab', 'shop', 'api', false],
+    ['shop-api-v2-k3j9x2ab', 'shop', 'api', false],
+    ['shop-api-v2-k3j9x2ab', 'shop', 'api-v2', true],
+    ['shop-api-k3j9x2ab', 'shop', 'api-v2', false],
+    ['shop-API-k3j9x2ab', 'shop', 'api', false],
+    ['x'.repeat(26) + '-' + 'y'.repeat(27) + '-abcdefgh', 'x'.repeat(60), 'y'.repeat(60), true],
+    ['x'.repeat(60) + '-' + 'y'.repeat(60) + '-abcdefgh', 'x'.repeat(60), 'y'.repeat(60), false],
+  ])('isCiNameOf(%j, %j, %j) is %s', (ciName, project, resource, expected) => {
+    expect(isCiNameOf(ciName, project, resource)).toBe(expected);
+  });
+
+  test('every generated name belongs to its resource', () => {
+    for (const [project, resource] of [['My Shop', 'Payment_Service'], ['p'.repeat(80), 'short'], ['Café', 'naïve.service']]) {
+      expect(isCiNameOf(generateCiName(project, resource), project, resource)).toBe(true);
+    }
   });
 });

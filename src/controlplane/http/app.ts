@@ -1,6 +1,6 @@
 // The fastify application: Basic auth on every route, the route table, and one error shape.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { ControlPlane, Identity } from '../types';
+import type { Identity, ServeControlPlane } from '../types';
 import { authenticate, type TokenStore } from './auth';
 import { errorHandler } from './errors';
 import { fastifyPath, type RouteSpec } from './route';
@@ -9,7 +9,7 @@ import { forValidation } from './schemas';
 
 export interface ServeBackend {
   /** The control plane acting as this user (events record who did what). */
-  controlPlaneFor(identity: Identity): ControlPlane;
+  controlPlaneFor(identity: Identity): ServeControlPlane;
   tokens: TokenStore;
 }
 

@@ -62,6 +62,7 @@ function operation(route: RouteSpec, convert: (v: unknown) => unknown): Doc {
   if (route.facetsBodyless) headers.push(['Preference-Applied', { description: 'return=representation when the body is the representation', schema: { type: 'string' } }]);
   if (headers.length) ok.headers = Object.fromEntries(headers);
   const responses: Doc = { '200': ok };
+  if (route.response.noContent) responses['204'] = { description: route.response.noContent };
   for (const [status, name] of Object.entries(ERROR_RESPONSES)) responses[status] = { $ref: `#/components/responses/${name[0]}` };
   const op: Doc = { operationId: route.operationId, summary: route.summary };
   if (route.extension) op['x-facetsctl-extension'] = true;

@@ -5,7 +5,7 @@ import { FacetsError } from '../../core/errors';
 import type { CiIntegration, Environment, RegistrationType } from '../../core/model';
 import { wholeNumber } from '../../core/whole-number';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../context';
-import type { ControlPlane, Identity } from '../types';
+import type { ControlPlane, Identity, ServeControlPlane } from '../types';
 import type { Schema } from './schemas';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -25,7 +25,7 @@ export interface RouteRequest {
 
 export interface RouteContext {
   /** The control plane acting as the authenticated user. */
-  cp: ControlPlane;
+  cp: ServeControlPlane;
   identity: Identity;
   reply: FastifyReply;
 }
@@ -43,7 +43,8 @@ export interface RouteSpec {
   pathParams?: Record<string, string>;
   query?: Record<string, QueryParameter>;
   body?: Schema;
-  response: { description: string; schema?: Schema; headers?: Record<string, string> };
+  /** noContent: what a 204 answer (no body) means, when the route gives one. */
+  response: { description: string; schema?: Schema; headers?: Record<string, string>; noContent?: string };
   handler(request: RouteRequest, context: RouteContext): Promise<unknown>;
 }
 

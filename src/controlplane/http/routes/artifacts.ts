@@ -1,6 +1,6 @@
 // Artifact registration (by environment, by release stream, by metadata through the routing rules),
 // promotion, and the facetsctl additions history and resolve.
-import { inferArtifactType } from '../../../core/artifact-url';
+import { artifactTypeOf } from '../../../core/artifact-url';
 import { FacetsError } from '../../../core/errors';
 import type { ArtifactType, HistoryKind } from '../../../core/model';
 import type { ControlPlane, PromoteRequest, RegisterRequest, RegistrationTarget } from '../../types';
@@ -41,7 +41,7 @@ async function register(cp: ControlPlane, body: RegisterBody, target: (project: 
     service: body.applicationName,
     artifactUri: body.artifactUri,
     target: await target(project),
-    artifactType: body.artifactType ?? inferArtifactType(body.artifactUri),
+    artifactType: body.artifactType ?? artifactTypeOf(body.artifactUri),
   };
   if (body.artifactory) request.registry = body.artifactory;
   if (body.metadata !== undefined) request.metadata = body.metadata;

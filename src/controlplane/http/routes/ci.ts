@@ -49,7 +49,7 @@ async function artifactsOf(cp: ControlPlane, integration: CiIntegration, query: 
   }
 }
 
-function toResetWire(project: string, r: ResetResultModel) {
+export function toResetWire(project: string, r: ResetResultModel) {
   const previous = r.previous ? toCiCd({ project, mode: 'CUSTOM', config: r.previous }) : undefined;
   return previous ? { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow, previous } : { deletedRoutingRules: r.deletedRoutingRules, deletedPromotionWorkflow: r.deletedPromotionWorkflow };
 }
