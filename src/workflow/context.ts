@@ -1,12 +1,9 @@
 // What the registration workflow needs from its caller (the CLI's factory has this shape) and what it reports back.
 import type { ContainerRegistry } from '../core/model';
 import type { PushProgressEvent } from '../docker/push-stream';
+import type { RegistryAuth } from '../registry/auth';
 
-export interface RegistryAuth {
-  username?: string;
-  password?: string;
-  identityToken?: string;
-}
+export type { RegistryAuth };
 
 /** What the workflow and the commands read from a container registry (src/registry's RegistryClient has this shape). */
 export interface RegistryReader {
