@@ -2,9 +2,9 @@
 // check the digest in the registry, then register it exactly as `facetsctl register` does.
 import type { Command } from 'commander';
 import type { ContainerRegistry } from '../../core/model';
+import { sourceReference } from '../../workflow/plan';
 import { inspectLocalImage, nextTurn } from '../../workflow/push';
 import { pushAndRegister, type PushOutput } from '../../workflow/push-and-register';
-import { sourceReference } from '../../workflow/plan';
 import type { Factory } from '../factory';
 import { requireChoice, requireService, resolveProject } from '../inputs';
 import { printRegisterResult, registrationOptions, type RegistrationOptions } from '../registration';

@@ -1,8 +1,8 @@
 // facetsctl register: verify an image in its registry, pin it by digest, and register it for a service.
 import type { Command } from 'commander';
 import { parseImageReference } from '../../core/image-reference';
-import { registerImage, type RegisterOutput } from '../../workflow/register';
 import { startRegistrationInputs } from '../../workflow/inputs';
+import { registerImage, type RegisterOutput } from '../../workflow/register';
 import type { Factory } from '../factory';
 import { requireService, resolveProject } from '../inputs';
 import { printRegisterResult, registrationOptions, type RegistrationOptions } from '../registration';
