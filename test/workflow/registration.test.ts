@@ -178,10 +178,11 @@ describe('precheck: whatever the registration would be refused for is refused be
       await buildRandomImage(docker, image, { bytes: 20_000 });
       const before = await artifactCount();
       const { onEvent, kinds } = recorder();
-      const e = await failure(pushAndRegister(ctx, cp, pushRequest(image, { tag: 'latest' }), inspectLocalImage(ctx, image), { chooseRegistry: async (o) => o[0], onEvent }));
+      const repository = uniqueRepo('workflow-refused');
+      const e = await failure(pushAndRegister(ctx, cp, pushRequest(image, { repository, tag: 'latest' }), inspectLocalImage(ctx, image), { chooseRegistry: async (o) => o[0], onEvent }));
       expect(e.kind).toBe('POLICY');
       expect(kinds()).toEqual([]);
-      expect(await inRegistry('shop/checkout', 'latest')).toBe(false);
+      expect(await inRegistry(repository, 'latest')).toBe(false);
       expect(await artifactCount()).toBe(before);
     });
   });
