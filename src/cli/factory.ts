@@ -5,6 +5,7 @@ import type { ControlPlane } from '../api/control-plane';
 import type { ControlPlaneChoice, ControlPlaneHandle } from '../api/factory';
 import type { ContainerRegistry } from '../core/model';
 import { FacetsError } from '../core/errors';
+import type { RegistryAuth, RegistryImageReader } from '../workflow/context';
 import { credentialsPath, readProfiles, type Profile, type Profiles } from './credentials';
 import { IOStreams } from './io';
 import { inquirerPrompter, type Prompter } from './prompter';
@@ -42,27 +43,6 @@ export interface ControlPlaneInUse {
   /** embedded only: the blueprint and state database it opened */
   blueprint: string | null;
   db: string | null;
-}
-
-export interface RegistryAuth {
-  username?: string;
-  password?: string;
-  identityToken?: string;
-}
-
-/** What commands need from a container registry (B's RegistryClient has this shape). */
-export interface RegistryReader {
-  ping(): Promise<void>;
-  headManifest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; size: number }>;
-  listTags(repository: string, opts?: { pageSize?: number }): Promise<string[]>;
-  catalog(opts?: { pageSize?: number }): Promise<string[]>;
-  /** The image config's `created` (ISO 8601), or null when it has none. */
-  imageCreated(repository: string, reference: string): Promise<string | null>;
-}
-
-/** What push also reads: the tag's manifest digest and image config digest (the local image ID of an engine-built image). */
-export interface RegistryImageReader extends RegistryReader {
-  imageConfigDigest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; size: number; configDigest: string | null }>;
 }
 
 /** What every HTTP client gets from the invocation: the request deadline and the --debug sink. */

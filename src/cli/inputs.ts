@@ -34,17 +34,6 @@ export function requestTimeoutMs(flag: string | undefined, env: string | undefin
   return Math.round(Number(value) * 1000);
 }
 
-/** `k=v` pairs; keys are what routing rules look at, so they must not be empty. */
-export function parseKeyValues(flag: string, pairs: string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw usage(`${flag} expects KEY=VALUE (got "${pair}")`, `e.g. ${flag} COMMIT_SHA=abc123`);
-    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
-  }
-  return out;
-}
-
 /** --project, else the control plane's only project; several -> ask on a TTY or a usage error. */
 export async function resolveProject(f: Factory, cp: ControlPlane): Promise<string> {
   if (f.globals.project) return f.globals.project;

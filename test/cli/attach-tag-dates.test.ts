@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { tagCreatedTimes } from '../../src/cli/commands/attach/tag-dates';
 import { orderTagsNewestFirst } from '../../src/cli/commands/attach/tag-order';
-import type { RegistryReader } from '../../src/cli/factory';
+import type { RegistryReader } from '../../src/workflow/context';
 import { RegistryClient } from '../../src/registry';
 import { getInfra } from '../support/infra';
 import { closedPort } from '../support/processes';

@@ -1,10 +1,9 @@
 // facetsctl promote: move the newest artifact of one level (or a given artifact) up the promotion hierarchy.
 import type { Command } from 'commander';
-import { formatRule } from '../../core/routing';
 import { usage } from '../../core/errors';
+import { registrationOutput, type RegisterOutput } from '../../workflow/register';
 import type { Factory } from '../factory';
 import { requireService, resolveProject } from '../inputs';
-import type { RegisterOutput } from './register';
 
 export interface PromoteOptions {
   service?: string;
@@ -20,18 +19,7 @@ export async function run(opts: PromoteOptions, f: Factory): Promise<RegisterOut
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
   const result = await cp.promoteArtifact({ project, service, from: opts.from, artifactId: opts.artifact, to: opts.to });
-  const output: RegisterOutput = {
-    project,
-    service,
-    ciName: result.ciName,
-    artifactUri: result.artifact.artifactUri,
-    verified: true,
-    created: result.created,
-    routedTo: result.routedTo,
-    targetKind: result.artifact.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream',
-    rule: result.rule ? formatRule(result.rule) : null,
-    artifact: result.artifact,
-  };
+  const output = registrationOutput(project, service, result, true);
   if (f.io.json) f.io.printJson(output);
   else {
     const from = result.artifact.promotedFrom ? ` (from artifact ${result.artifact.promotedFrom})` : '';

@@ -1,7 +1,8 @@
 // facetsctl resolve: what ${blueprint.self.artifacts.<ciName>} becomes per environment, and why.
 import type { Command } from 'commander';
-import { FacetsError, usage } from '../../core/errors';
+import { usage } from '../../core/errors';
 import type { Resolution } from '../../core/model';
+import { resolveService } from '../../workflow/resolve';
 import type { Factory } from '../factory';
 import { requireService, resolveProject } from '../inputs';
 import { formatTable } from '../table';
@@ -25,11 +26,8 @@ export async function run(opts: ResolveOptions, f: Factory): Promise<ResolveOutp
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
-  const resolutions = await cp.resolve(project, service, opts.environment);
+  const resolutions = await resolveService(cp, project, service, opts.environment);
   const output: ResolveOutput = { project, service, resolutions };
-  // One environment asked for and nothing deploys there: a failure scripts can see.
-  const single = opts.environment !== undefined ? resolutions[0] : undefined;
-  if (single && !single.resolved) throw new FacetsError('NOT_FOUND', `${service} does not resolve in environment ${single.environment}: ${single.reason}`);
   if (f.io.json) f.io.printJson(output);
   else {
     const c = f.io.color;

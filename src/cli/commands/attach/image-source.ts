@@ -3,9 +3,11 @@ import type { ControlPlane } from '../../../api/control-plane';
 import { FacetsError, notFound, usage } from '../../../core/errors';
 import { parseImageReference, type ImageReference } from '../../../core/image-reference';
 import type { ArtifactType, ContainerRegistry, Project } from '../../../core/model';
-import type { Factory, RegistryAuth } from '../../factory';
+import type { RegistryAuth } from '../../../workflow/context';
+import { pickRegistry, registryAuth, registryHost, verifyImage } from '../../../workflow/registry-access';
+import type { Factory } from '../../factory';
 import { notInteractive, requireValue } from '../../inputs';
-import { pickRegistry, registryAuth, registryHost, verifyImage } from '../../verify-image';
+import { reportWorkflow } from '../../workflow-events';
 import { checkFreestyleUrl } from './artifact-url';
 import { chooseFiltered } from './filter-prompt';
 import { tagCreatedTimes } from './tag-dates';
@@ -167,7 +169,7 @@ export async function chooseImage(f: Factory, cp: ControlPlane, project: Project
     ? optionB(project, await requireValue(f, opts.image, 'IMAGE_URL', 'Image URI (e.g. gcr.io/my-project/my-service:v1.2.3)'), opts.registry)
     : await optionA(f, cp, project, opts, authFor);
   const auth = await authFor(registry);
-  const verified = await verifyImage(f, registry, ref, auth);
+  const verified = await verifyImage(f, registry, ref, auth, reportWorkflow(f));
   const chosen: ChosenImage = { artifactType: 'docker_image', image: verified.pinnedUri, digest: verified.digest, registry: registry.name, repository: ref.repository };
   if (ref.tag !== null) chosen.tag = ref.tag;
   return chosen;

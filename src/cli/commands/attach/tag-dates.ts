@@ -1,5 +1,5 @@
 // Build times for "newest first": the image config's `created` of the likeliest-newest tags, a few lookups at a time.
-import type { RegistryReader } from '../../factory';
+import type { RegistryReader } from '../../../workflow/context';
 import { orderTagsNewestFirst } from './tag-order';
 
 export interface TagDatesOptions {

@@ -4,7 +4,7 @@ import { FacetsError, notFound, usage } from '../core/errors';
 import { formatImageReference, pinImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
 import { registryHolding, registryPrefix } from '../core/registry-match';
-import type { Factory, RegistryAuth } from './factory';
+import type { OnWorkflowEvent, RegistryAuth, WorkflowContext } from './context';
 
 export function registryHost(registry: ContainerRegistry): string {
   return registryPrefix(registry.uri).split('/')[0];
@@ -41,7 +41,7 @@ export function noRegistryError(ref: ImageReference, project: string, registries
 }
 
 /** The control plane's push credentials for the registry, else the docker config's; undefined = anonymous. */
-export async function registryAuth(f: Factory, cp: ControlPlane, project: string, registry: ContainerRegistry, service: string): Promise<RegistryAuth | undefined> {
+export async function registryAuth(f: WorkflowContext, cp: ControlPlane, project: string, registry: ContainerRegistry, service: string): Promise<RegistryAuth | undefined> {
   const pushCredentials = await cp.getPushCredentials(project, registry.name, service);
   if (pushCredentials) {
     f.debug(`registry ${registry.name}: credentials from the control plane (user ${pushCredentials.username})`);
@@ -53,6 +53,12 @@ export async function registryAuth(f: Factory, cp: ControlPlane, project: string
   return fromDocker ?? undefined;
 }
 
+/** The registry's answer for a manifest or repository it does not have. */
+export function isMissing(e: FacetsError): boolean {
+  const reason = e.details?.reason;
+  return reason === 'MANIFEST_UNKNOWN' || reason === 'NAME_UNKNOWN' || e.kind === 'NOT_FOUND';
+}
+
 export interface VerifiedImage {
   pinnedUri: string;
   digest: string;
@@ -60,21 +66,20 @@ export interface VerifiedImage {
 }
 
 /** HEAD the manifest (after the auth challenge) and pin `repo:tag@sha256:…`. */
-export async function verifyImage(f: Factory, registry: ContainerRegistry, ref: ImageReference, auth: RegistryAuth | undefined): Promise<VerifiedImage> {
+export async function verifyImage(f: WorkflowContext, registry: ContainerRegistry, ref: ImageReference, auth: RegistryAuth | undefined, onEvent: OnWorkflowEvent): Promise<VerifiedImage> {
   const client = f.registryClient(registry, auth);
   const reference = ref.digest ?? ref.tag ?? 'latest';
-  f.io.startProgress(`Checking ${formatImageReference(ref)} in registry ${registry.name}`);
+  onEvent({ kind: 'verify-started', image: formatImageReference(ref), registry: registry.name });
   try {
     const manifest = await client.headManifest(ref.repository, reference);
     return { pinnedUri: pinImageReference(ref, manifest.digest), digest: manifest.digest, mediaType: manifest.mediaType };
   } catch (e) {
     const err = e as FacetsError;
-    const reason = (err.details as { reason?: string } | undefined)?.reason;
-    if (err.name === 'FacetsError' && (reason === 'MANIFEST_UNKNOWN' || reason === 'NAME_UNKNOWN' || err.kind === 'NOT_FOUND')) {
+    if (err.name === 'FacetsError' && isMissing(err)) {
       throw new FacetsError('REGISTRY', `image ${formatImageReference(ref)} is not in registry ${registry.name}; push it first (facetsctl push) or check the tag`, `see what is there: facetsctl registries tags ${registry.name} ${ref.repository}`, err.details);
     }
     throw e;
   } finally {
-    f.io.stopProgress();
+    onEvent({ kind: 'verify-ended' });
   }
 }
