@@ -90,41 +90,54 @@ export class HttpControlPlane implements ControlPlane {
       return await flow(extensions ? this.extended : this.reference);
     } catch (e) {
       if (extensions && isMissingRoute(e) && !(await this.offered(true)).extensions) return flow(this.reference);
-      if (isMissingRoute(e) || (e instanceof FacetsError && ASK_AGAIN.has(e.kind))) this.memory.forget(this.url);
+      this.forgetAfter(e);
       throw e;
     }
   }
 
-  // The same on both: reads the reference has.
+  /** Reads the reference has, the same with or without the extensions: no need to know which are offered. */
+  private async read<T>(flow: (cp: ControlPlane) => Promise<T>): Promise<T> {
+    try {
+      return await flow(this.reference);
+    } catch (e) {
+      this.forgetAfter(e);
+      throw e;
+    }
+  }
+
+  private forgetAfter(e: unknown): void {
+    if (isMissingRoute(e) || (e instanceof FacetsError && ASK_AGAIN.has(e.kind))) this.memory.forget(this.url);
+  }
+
   whoami(): Promise<Identity> {
-    return this.reference.whoami();
+    return this.read((cp) => cp.whoami());
   }
   listProjects(): Promise<string[]> {
-    return this.reference.listProjects();
+    return this.read((cp) => cp.listProjects());
   }
   getProject(project: string): Promise<Project> {
-    return this.reference.getProject(project);
+    return this.read((cp) => cp.getProject(project));
   }
   listEnvironments(project: string): Promise<Environment[]> {
-    return this.reference.listEnvironments(project);
+    return this.read((cp) => cp.listEnvironments(project));
   }
   listReleaseStreams(project: string): Promise<ReleaseStream[]> {
-    return this.reference.listReleaseStreams(project);
+    return this.read((cp) => cp.listReleaseStreams(project));
   }
   listRegistries(project: string): Promise<ContainerRegistry[]> {
-    return this.reference.listRegistries(project);
+    return this.read((cp) => cp.listRegistries(project));
   }
   listRepositories(project: string, registry: string): Promise<string[]> {
-    return this.reference.listRepositories(project, registry);
+    return this.read((cp) => cp.listRepositories(project, registry));
   }
   listTags(project: string, registry: string, repository: string): Promise<string[]> {
-    return this.reference.listTags(project, registry, repository);
+    return this.read((cp) => cp.listTags(project, registry, repository));
   }
   getPushCredentials(project: string, registry: string, service: string): Promise<PushCredentials | null> {
-    return this.reference.getPushCredentials(project, registry, service);
+    return this.read((cp) => cp.getPushCredentials(project, registry, service));
   }
   listCiIntegrations(project: string): Promise<CiIntegration[]> {
-    return this.reference.listCiIntegrations(project);
+    return this.read((cp) => cp.listCiIntegrations(project));
   }
 
   // Fewer round trips, or only possible, with the extensions.

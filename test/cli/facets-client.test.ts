@@ -140,7 +140,8 @@ if (!facetsApiSpecPresent) {
       expect(r.stderr).toContain(proxy.url);
       expect(r.stderr).toContain(what);
       expect((await run(['--json', 'ci', 'show'])).stdout).toBe(before);
-      expect((await run(['--json', 'resolve', '-s', 'checkout', '-e', 'dev'])).json().resolutions[0].source).not.toBe('OVERRIDE');
+      // Nothing attached either: dev still resolves to nothing.
+      expect((await run(['resolve', '-s', 'checkout', '-e', 'dev'])).code).toBe(EXIT_CODES.NOT_FOUND);
     });
 
     test('promote --to a level that is not the next one; the next one works', async () => {
