@@ -1,11 +1,12 @@
-// A registration of a known digest under another tag, over HTTP: every tag comes from serve's own path, and a
-// control plane without that path (Facets) or a failed lookup leaves the registration's success as answered.
+// A registration of a known digest under another tag, over HTTP: with serve's extensions the register answer itself
+// carries every tag; a control plane without them (Facets) answers under the registration's own tag.
 import { HttpControlPlane } from '../../src/api/http-client';
 import { startServer, type RunningServer } from '../../src/controlplane/http/server';
 import { makeProjectDir, pinned, PROJECT, type ProjectDir } from '../contract/project';
 import { startFaultProxy, type FaultProxy } from '../support/proxy';
 
-const TAGS_PATH = /^\/cc-ui\/v1\/facetsctl\/stacks\/[^/]+\/resources\/[^/]+\/artifacts\/[^/?]+/;
+const ARTIFACT_PATH = /^\/cc-ui\/v1\/facetsctl\/stacks\/[^/]+\/resources\/[^/]+\/artifacts/;
+const EXTENSIONS = /^\/cc-ui\/v1\/facetsctl\//;
 
 describe('the tags of an artifact registered again under another tag, over HTTP', () => {
   const project: ProjectDir = makeProjectDir('facetsctl-register-tags-');
@@ -20,16 +21,29 @@ describe('the tags of an artifact registered again under another tag, over HTTP'
   const register = (client: HttpControlPlane, tag: string, seed: string) =>
     client.registerArtifact({ project: PROJECT, service: 'checkout', artifactUri: pinned('shop/checkout', tag, seed), target: { kind: 'environment', value: 'dev' } });
 
-  test.each([404, 403])('serve\'s artifact path answering %i: the registration still succeeds, answered under its own tag', async (status) => {
-    const proxy: FaultProxy = await startFaultProxy({ host: '127.0.0.1', port: server.port }, [{ match: { method: 'GET', path: TAGS_PATH }, status, times: 5 }]);
+  test('with the extensions: the answer of the register itself carries every tag (no lookup after it)', async () => {
+    const proxy: FaultProxy = await startFaultProxy({ host: '127.0.0.1', port: server.port }, []);
     try {
       const client = new HttpControlPlane({ baseUrl: proxy.url, username: 'admin', token: server.adminToken, retries: 0 });
-      const seed = `lookup-${status}`;
-      const first = await register(client, '1.5.0', seed);
-      const again = await register(client, '2.0.0', seed);
-      expect(again).toMatchObject({ created: false, artifact: { id: first.artifact.id, artifactUri: pinned('shop/checkout', '2.0.0', seed), tag: '2.0.0', tags: ['2.0.0'] } });
-      expect(proxy.seen.filter((s) => TAGS_PATH.test(s.path)).map((s) => s.outcome)).toEqual([status]);
-      const listed = await client.listArtifacts(PROJECT, 'checkout', { registrationValue: 'dev' });
+      const first = await register(client, '1.5.0', 'extensions');
+      const again = await register(client, '2.0.0', 'extensions');
+      expect(again).toMatchObject({ created: false, artifact: { id: first.artifact.id, artifactUri: pinned('shop/checkout', '2.0.0', 'extensions'), tag: '2.0.0', tags: ['1.5.0', '2.0.0'] } });
+      expect(proxy.seen.filter((s) => ARTIFACT_PATH.test(s.path))).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('without them (every extension path a 404, as on Facets): registered on the reference path, answered under its own tag', async () => {
+    const proxy: FaultProxy = await startFaultProxy({ host: '127.0.0.1', port: server.port }, [{ match: { path: EXTENSIONS }, status: 404, times: 100 }]);
+    try {
+      const client = new HttpControlPlane({ baseUrl: proxy.url, username: 'admin', token: server.adminToken, retries: 0 });
+      const first = await register(client, '1.5.0', 'reference');
+      const again = await register(client, '2.0.0', 'reference');
+      expect(again).toMatchObject({ created: false, artifact: { id: first.artifact.id, artifactUri: pinned('shop/checkout', '2.0.0', 'reference'), tag: '2.0.0', tags: ['2.0.0'] } });
+      expect(proxy.seen.filter((s) => s.path.startsWith('/cc-ui/v1/artifacts/register-by-env')).length).toBe(2);
+      const direct = new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: server.adminToken, retries: 0 });
+      const listed = await direct.listArtifacts(PROJECT, 'checkout', { registrationValue: 'dev' });
       expect(listed.items.find((a) => a.id === first.artifact.id)?.tags).toEqual(['1.5.0', '2.0.0']);
     } finally {
       await proxy.close();

@@ -51,6 +51,7 @@ describe('login checks the credentials with GET /api/me, then saves the profile 
       username: 'admin',
       name: expect.any(String),
       controlPlane: { kind: 'remote', url: serve.url, source: 'profile', profile: 'default', reason: `profile "default" in ${credentialsFile(client)}`, blueprint: null, db: null },
+      api: { name: 'facets', extensions: true, serverVersion: expect.stringMatching(/^\d+\.\d+\.\d+/) },
     });
   });
 
@@ -96,7 +97,7 @@ describe('whoami and --debug say which control plane a command uses, and why', (
     client.write('facets.yaml', shopBlueprint());
     const text = await client.run(['whoami']);
     expect(text.code).toBe(0);
-    expect(text.stdout).toBe(`admin\ncontrol plane: remote ${serve.url} (profile "default" in ${credentialsFile(client)})\n`);
+    expect(text.stdout).toMatch(new RegExp(`^admin\ncontrol plane: remote ${serve.url} \\(profile "default" in ${credentialsFile(client)}\\)\napi: Facets API with facetsctl's extensions \\(facetsctl serve \\d+\\.\\d+\\.\\d+\\)\n$`));
     const json = await client.run(['--json', 'whoami']);
     expect(json.json().controlPlane).toMatchObject({ kind: 'remote', url: serve.url, source: 'profile', profile: 'default', blueprint: null });
     const debug = await client.run(['--debug', 'artifacts', 'list', '-s', 'checkout']);

@@ -1,6 +1,7 @@
 // serve's answers on the Facets reference paths are what Facets' own clients read: every reference operation serve
 // implements, called with plain HTTP through the validating proxy, before anything is configured, configured, and
 // after a reset; each write without and with `Prefer: return=representation`. 0 invalid requests, 0 invalid answers.
+import { generateCiName } from '../../src/core/ci-name';
 import { routesFor } from '../../src/controlplane/http/routes';
 import { facetsApiSpecPath, facetsApiSpecPresent } from '../support/facets-reference';
 import { getInfra } from '../support/infra';
@@ -122,6 +123,25 @@ if (!facetsApiSpecPresent) {
       await bodyless('DELETE', `${V1}/ci-cd/shop`, undefined, REPRESENTATION);
       ok('custom CI/CD', await fx.send('POST', `${V1}/ci-cd/ci/${ciName}/custom`, { body: ENVIRONMENT_CONFIG }));
       ok('ci-level CI/CD', await fx.send('GET', `${V1}/ci-cd/ci/${ciName}`));
+      expect(fx.proxy.violations).toEqual([]);
+    });
+
+    test("CI names: the blueprint's resources, a name made by the client and bound, its usage, rules and workflow attached and detached, promote by path", async () => {
+      ok('resources', await fx.send('GET', `${V1}/dropdown/stack/shop/resources-info`));
+      ok('resources with content', await fx.send('GET', `${V1}/dropdown/stack/shop/resources-info?includeContent=true`));
+      const cartCi = generateCiName('shop', 'cart');
+      ok('create CI', await fx.send('POST', `${V1}/artifacts-ci`, { body: { ciName: cartCi, stackName: 'shop', registrationType: 'ENVIRONMENT' } }));
+      ok('CI usage', await fx.send('GET', `${V1}/ci-cd/ci-name/${cartCi}/resources`));
+      const rules = { blueprintName: 'shop', ciName: cartCi, registrationType: 'ENVIRONMENT' };
+      for (const prefer of [undefined, REPRESENTATION]) {
+        await bodyless('PUT', `${V1}/ci-cd/detach`, rules, prefer);
+        await bodyless('PUT', `${V1}/ci-cd/attach`, rules, prefer);
+      }
+      const artifacts = (await fx.send('GET', `${V1}/artifacts-ci/${ciName}/artifacts`)).body as Array<{ artifactId: string; registrationValue: string }>;
+      const inDev = artifacts.find((a) => a.registrationValue === 'dev')!;
+      const promoted = await fx.send('POST', `${V1}/artifacts/${ciName}/promote/${inDev.artifactId}`);
+      ok('promote by path', promoted);
+      expect(promoted.body).toMatchObject({ registrationValue: 'staging', promoted: true });
       expect(fx.proxy.violations).toEqual([]);
     });
 

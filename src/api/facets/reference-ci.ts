@@ -55,16 +55,18 @@ export async function ciNameOf(s: FacetsSession, project: string, service: strin
   const existing = resource.ciNames?.[0];
   if (existing || !create) return existing ?? null;
   const body = { ciName: generateCiName(project, service), stackName: project, registrationType: await registrationTypeOf(s, project) };
+  let refused: FacetsError | null = null;
   try {
     await s.call<ArtifactCiRefWire>({ method: 'POST', path: `${V1}/artifacts-ci`, body });
   } catch (e) {
-    // Another command made the service's CI name first: take that one.
+    // Another command may have named the service first (then its name is taken below); else the refusal stands.
     if (!(e instanceof FacetsError && e.kind === 'CONFLICT')) throw e;
+    refused = e;
   }
   s.forget(`resources ${project}`);
   const made = (await resourceOf(s, project, service)).ciNames?.[0];
-  if (!made) throw new FacetsError('INTERNAL', `the control plane at ${s.url} accepted CI name ${body.ciName} but does not show it on service ${service}`);
-  return made;
+  if (made) return made;
+  throw refused ?? new FacetsError('INTERNAL', `the control plane at ${s.url} accepted CI name ${body.ciName} but does not show it on service ${service}`);
 }
 
 async function requireCiName(s: FacetsSession, project: string, service: string): Promise<string> {

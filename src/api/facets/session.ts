@@ -26,11 +26,16 @@ export class FacetsSession {
   }
 
   async call<T>(call: HttpCall): Promise<T> {
-    return (await this.transport.request<T>(call)).data;
+    return (await this.request<T>(call)).data;
   }
 
-  request<T>(call: HttpCall): Promise<HttpResult<T>> {
-    return this.transport.request<T>(call);
+  /** A write may change what was kept (a new CI name, a new environment): later reads ask again. */
+  async request<T>(call: HttpCall): Promise<HttpResult<T>> {
+    try {
+      return await this.transport.request<T>(call);
+    } finally {
+      if (call.method !== 'GET') this.memos.clear();
+    }
   }
 
   get<T>(path: string, query?: HttpCall['query']): Promise<T> {
