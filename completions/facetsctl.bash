@@ -7,7 +7,7 @@
 # The subcommands of a command path ('' = the program).
 _facetsctl_subcommands() {
   case "$1" in
-    '') echo 'init login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries' ;;
+    '') echo 'init login logout whoami push register attach detach resolve promote history render serve completion ci artifacts registries' ;;
     'serve') echo 'token' ;;
     'ci') echo 'configure show reset' ;;
     'artifacts') echo 'list' ;;
@@ -30,6 +30,7 @@ _facetsctl_options() {
     'resolve') echo '-s --service -e --environment --all --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'history') echo '-s --service -e --environment --kind --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'render') echo '-e --environment --output-dir --allow-unresolved -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve token') echo '--db --name -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
@@ -102,6 +103,8 @@ _facetsctl_option_value() {
     'history --kind') echo '=REGISTERED PROMOTED ATTACHED DETACHED CONFIG_CHANGED CONFIG_RESET STRATEGY_CHANGED' ;;
     'history --limit') echo '*' ;;
     'history --offset') echo '*' ;;
+    'render -e'|'render --environment') echo '@environments' ;;
+    'render --output-dir') echo '<files>' ;;
     'serve -p'|'serve --port') echo '*' ;;
     'serve --host') echo '*' ;;
     'serve --db') echo '<files>' ;;
@@ -134,6 +137,7 @@ _facetsctl_argument_value() {
     'push#0') echo '*' ;;
     'register#0') echo '*' ;;
     'attach#0') echo '*' ;;
+    'render#0') echo '<files>' ;;
     'completion#0') echo '=bash zsh fish' ;;
     'registries repos#0') echo '@registries' ;;
     'registries tags#0') echo '@registries' ;;
@@ -142,7 +146,7 @@ _facetsctl_argument_value() {
 }
 _facetsctl_variadic_value() {
   case "$1" in
-
+    'render') echo '<files>' ;;
   esac
 }
 

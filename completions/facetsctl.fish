@@ -6,7 +6,7 @@
 function __facetsctl_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' init login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries
+            printf '%s\n' init login logout whoami push register attach detach resolve promote history render serve completion ci artifacts registries
         case 'serve'
             printf '%s\n' token
         case 'ci'
@@ -33,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset --output-dir -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -101,6 +101,7 @@ complete -c facetsctl -n "__facetsctl_using ''" -a detach -d 'Remove one environ
 complete -c facetsctl -n "__facetsctl_using ''" -a resolve -d 'Show the image a service resolves to in each environment (override, else newe...'
 complete -c facetsctl -n "__facetsctl_using ''" -a promote -d 'Promote an artifact to the next level of the promotion hierarchy (or --to a g...'
 complete -c facetsctl -n "__facetsctl_using ''" -a history -d 'A service'\''s registrations, promotions, attaches, detaches and configuration c...'
+complete -c facetsctl -n "__facetsctl_using ''" -a render -d 'Write files with every ${blueprint.self.artifacts.<ciName>} replaced by the i...'
 complete -c facetsctl -n "__facetsctl_using ''" -a serve -d 'Run the control plane over HTTP (Facets API paths) with a SQLite store beside...'
 complete -c facetsctl -n "__facetsctl_using ''" -a completion -d 'Print the shell completion script (bash, zsh, fish)'
 complete -c facetsctl -n "__facetsctl_using ''" -a ci -d 'Configure the CI/CD workflow (registration type, routing rules, promotion, im...'
@@ -165,6 +166,9 @@ complete -c facetsctl -n "__facetsctl_using 'history'" -l kind -x -a 'REGISTERED
 complete -c facetsctl -n "__facetsctl_using 'history'" -l limit -x -d 'page size (default 50)'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l offset -x -d 'skip this many'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l no-trunc -d 'show full sha256 digests in the table (by default their first 12 hex digits)'
+complete -c facetsctl -n "__facetsctl_using 'render'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'the environment whose images go in (as `resolve -e` shows them)'
+complete -c facetsctl -n "__facetsctl_using 'render'" -l output-dir -r -F -d 'write each input there (a directory keeps its layout) instead of standard output'
+complete -c facetsctl -n "__facetsctl_using 'render'" -l allow-unresolved -d 'leave references that do not resolve in place, with a warning, instead of fai...'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -a token -d 'Mint a new admin token on the database file (for its owner; not over HTTP), p...'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -s p -l port -x -d 'port (0 picks a free one)'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l host -x -d 'address to bind'

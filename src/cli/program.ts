@@ -23,6 +23,7 @@ const TOP_LEVEL: Array<[name: string, load: Loader]> = [
   ['resolve', () => require('./commands/resolve')],
   ['promote', () => require('./commands/promote')],
   ['history', () => require('./commands/history')],
+  ['render', () => require('./commands/render')],
   ['serve', () => require('./commands/serve')],
   ['completion', () => require('./commands/completion')],
 ];
