@@ -5,6 +5,7 @@ import type { HistoryEvent, HistoryKind } from '../../core/model';
 import type { Factory } from '../factory';
 import { collect, parseInteger, resolveProject } from '../inputs';
 import { printPage } from '../table';
+import { printOutput, withOutputOptions } from '../output-format';
 import { requireKnownService } from './attach/targets';
 
 export const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
@@ -46,17 +47,18 @@ export async function run(opts: HistoryOptions, f: Factory): Promise<HistoryOutp
   const service = await requireKnownService(f, cp, project, opts.service);
   const page = await cp.history(project.name, service, { environment: opts.environment, kinds, limit: opts.limit ?? 50, offset: opts.offset });
   const output: HistoryOutput = { project: project.name, service, environment: opts.environment ?? null, total: page.total, limit: page.limit, offset: page.offset, events: page.items };
-  if (f.io.json) f.io.printJson(output);
-  else {
-    const row = (e: HistoryEvent) => [e.at, e.kind, e.environment ?? '-', e.revision === null ? '-' : String(e.revision), e.by, e.summary];
-    printPage(f.io, page, `No history for ${service}${opts.environment ? ` in ${opts.environment}` : ''}`, ['AT', 'KIND', 'ENVIRONMENT', 'REV', 'BY', 'WHAT'], row, { noTrunc: opts.trunc === false });
-  }
+  await printOutput(f.io, output, () => {
+    const wide = f.io.wide;
+    // -o wide: the event's id, and whole digests.
+    const row = (e: HistoryEvent) => [...(wide ? [e.id] : []), e.at, e.kind, e.environment ?? '-', e.revision === null ? '-' : String(e.revision), e.by, e.summary];
+    const header = [...(wide ? ['ID'] : []), 'AT', 'KIND', 'ENVIRONMENT', 'REV', 'BY', 'WHAT'];
+    printPage(f.io, page, `No history for ${service}${opts.environment ? ` in ${opts.environment}` : ''}`, header, row, { noTrunc: opts.trunc === false || wide });
+  });
   return output;
 }
 
 export function define(parent: Command, f: Factory): Command {
-  return parent
-    .command('history')
+  return withOutputOptions(parent.command('history'))
     .description("A service's registrations, promotions, attaches, detaches and configuration changes, newest first")
     .option('-s, --service <name>', 'service (resource)')
     .option('-e, --environment <name>', 'only events of this environment')
