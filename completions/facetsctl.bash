@@ -29,7 +29,7 @@ _facetsctl_options() {
     'detach') echo '-s --service -e --environment -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'resolve') echo '-o --output --jq -s --service -e --environment --all --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'history') echo '-o --output --jq -s --service -e --environment --kind --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'history') echo '-o --output --jq -s --service -e --environment --kind --limit --offset --no-trunc --diff -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'render') echo '-e --environment --output-dir --allow-unresolved -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve') echo '-p --port --host --db -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve token') echo '--db --name -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
@@ -107,6 +107,7 @@ _facetsctl_option_value() {
     'history --kind') echo '=REGISTERED PROMOTED ATTACHED DETACHED CONFIG_CHANGED CONFIG_RESET STRATEGY_CHANGED' ;;
     'history --limit') echo '*' ;;
     'history --offset') echo '*' ;;
+    'history --diff') echo '*' ;;
     'render -e'|'render --environment') echo '@environments' ;;
     'render --output-dir') echo '<files>' ;;
     'serve -p'|'serve --port') echo '*' ;;

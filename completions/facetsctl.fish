@@ -33,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --output-dir -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -170,6 +170,7 @@ complete -c facetsctl -n "__facetsctl_using 'history'" -l kind -x -a 'REGISTERED
 complete -c facetsctl -n "__facetsctl_using 'history'" -l limit -x -d 'page size (default 50)'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l offset -x -d 'skip this many'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l no-trunc -d 'show full sha256 digests in the table (by default their first 12 hex digits)'
+complete -c facetsctl -n "__facetsctl_using 'history'" -l diff -x -d 'what changed between two revisions of the environment'\''s override (default: th...'
 complete -c facetsctl -n "__facetsctl_using 'render'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'the environment whose images go in (as `resolve -e` shows them)'
 complete -c facetsctl -n "__facetsctl_using 'render'" -l output-dir -r -F -d 'write each input there (a directory keeps its layout) instead of standard output'
 complete -c facetsctl -n "__facetsctl_using 'render'" -l allow-unresolved -d 'leave references that do not resolve in place, with a warning, instead of fai...'

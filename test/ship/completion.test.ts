@@ -85,6 +85,7 @@ describe('bash completes commands, flags and live values (the script run by bash
     ['top-level commands by prefix', ['re'], ['register', 'registries', 'render', 'resolve']],
     ['render: its flags', ['render', '--'], expect.arrayContaining(['--environment', '--output-dir', '--allow-unresolved'])],
     ['the output formats of -o', ['artifacts', 'list', '-o', ''], ['json', 'table', 'wide', 'yaml']],
+    ['history --diff', ['history', '--di'], ['--diff']],
     ['--jq on a list command', ['resolve', '--j'], ['--jq', '--json']],
     ['render: environments (live) for -e', ['render', '-e', ''], ['dev', 'production', 'staging']],
     ['render: files as inputs, more than one', ['render', '-e', 'dev', 'facets.yaml', 'fac'], ['facets.yaml']],
