@@ -32,6 +32,14 @@ function walk(dir: string, below = ''): string[] {
   });
 }
 
+function read(file: string, shown: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw usage(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'name files you can read', { path: shown });
+  }
+}
+
 export async function readRenderInputs(args: string[], cwd: string, readStdin: () => Promise<string>): Promise<RenderInput[]> {
   if (args.length === 0) throw usage('render needs at least one FILE, DIR or - (standard input)', 'e.g. `facetsctl render -e staging k8s/` or `... render -e staging - < deployment.yaml`');
   const inputs: RenderInput[] = [];
@@ -51,8 +59,8 @@ export async function readRenderInputs(args: string[], cwd: string, readStdin: (
     if (stat.isDirectory()) {
       const files = walk(full);
       if (files.length === 0) throw usage(`${arg}: the directory has no files to render`, 'name a directory with manifests, values or .tfvars files', { path: arg });
-      for (const rel of files) inputs.push(decode(path.join(arg, rel), rel, fs.readFileSync(path.join(full, rel))));
-    } else inputs.push(decode(arg, path.basename(arg), fs.readFileSync(full)));
+      for (const rel of files) inputs.push(decode(path.join(arg, rel), rel, read(path.join(full, rel), path.join(arg, rel))));
+    } else inputs.push(decode(arg, path.basename(arg), read(full, arg)));
   }
   return inputs;
 }
@@ -71,21 +79,57 @@ export function yamlStream(files: Array<{ name: string; bytes: Buffer }>): Buffe
   return Buffer.concat(parts);
 }
 
-/** Each file written aside and renamed, after every one has rendered: a failed render writes nothing. */
+/** A file system refusal (permissions, a file where a folder should be) as a usage error naming the path. */
+function cannot(what: string, target: string, e: unknown): never {
+  const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  throw usage(`cannot ${what} ${target}: ${reason}`, 'pick an --output-dir you can write to (an existing folder, or none yet)', { path: target });
+}
+
+function isFolder(target: string): boolean {
+  try {
+    return fs.statSync(target).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every file written aside first, then all renamed: a failed render, or a failed write, leaves no output file. */
 export function writeOutputs(dir: string, files: Array<{ relative: string; bytes: Buffer }>): string[] {
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.relative)) throw usage(`two inputs would both be written to ${path.join(dir, f.relative)}`, 'render them into different --output-dir folders');
     seen.add(f.relative);
-  }
-  const written: string[] = [];
-  for (const f of files) {
     const target = path.join(dir, f.relative);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, f.bytes);
-    fs.renameSync(temp, target);
-    written.push(target);
+    if (isFolder(target)) throw usage(`cannot write ${target}: a folder is there`, 'pick another --output-dir, or move that folder away', { path: target });
   }
-  return written;
+  const temps: Array<{ temp: string; target: string }> = [];
+  try {
+    for (const f of files) {
+      const target = path.join(dir, f.relative);
+      try {
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+      } catch (e) {
+        cannot('create the folder', path.dirname(target), e);
+      }
+      const temp = `${target}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(temp, f.bytes);
+      } catch (e) {
+        cannot('write', target, e);
+      }
+      temps.push({ temp, target });
+    }
+  } catch (e) {
+    for (const t of temps) fs.rmSync(t.temp, { force: true });
+    throw e;
+  }
+  temps.forEach((t, i) => {
+    try {
+      fs.renameSync(t.temp, t.target);
+    } catch (e) {
+      for (const rest of temps.slice(i)) fs.rmSync(rest.temp, { force: true });
+      cannot('write', t.target, e);
+    }
+  });
+  return temps.map((t) => t.target);
 }

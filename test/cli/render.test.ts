@@ -135,6 +135,27 @@ describe.each(MODES)('facetsctl render -e ENV (%s control plane)', (mode) => {
     expect(r.stderr).toContain('malformed/values.yaml:1:8: "${blueprint.self.artifacts.Shop}" is not an artifact reference: CI name "Shop" is invalid');
   });
 
+  test('a file that is not UTF-8 keeps every byte around its references', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe, 0x41, 0xe9, 0x0d, 0x0a]), Buffer.from(`image: ${reference('checkout')}`), Buffer.from([0xe9, 0x00, 0xff])]);
+    fs.writeFileSync(p.ws.write('latin1/values.yaml', ''), bytes);
+    const r = await p.cli(['render', '-e', 'dev', '--output-dir', 'out-latin1', 'latin1']);
+    expect(r.code).toBe(0);
+    const expectedBytes = Buffer.concat([bytes.subarray(0, 6), Buffer.from(`image: ${expected.dev.checkout}`), Buffer.from([0xe9, 0x00, 0xff])]);
+    expect(fs.readFileSync(path.join(p.ws.dir, 'out-latin1', 'values.yaml')).equals(expectedBytes)).toBe(true);
+  });
+
+  test('an --output-dir that cannot take the files is exit 2 naming the path, and nothing is written', async () => {
+    p.ws.write('a-file', 'x');
+    const file = await p.cli(['render', '-e', 'dev', '--output-dir', 'a-file', 'deploy/helm']);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('error: cannot create the folder');
+    fs.mkdirSync(path.join(p.ws.dir, 'blocked', 'k8s', 'deployment.yaml'), { recursive: true });
+    const folder = await p.cli(['render', '-e', 'dev', '--output-dir', 'blocked', 'deploy']);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`error: cannot write ${path.join(p.ws.dir, 'blocked', 'k8s', 'deployment.yaml')}: a folder is there`);
+    expect(fs.readdirSync(path.join(p.ws.dir, 'blocked'), { recursive: true }).sort()).toEqual(['k8s', path.join('k8s', 'deployment.yaml')]);
+  });
+
   test('render and resolve agree on every environment', async () => {
     for (const env of ['dev', 'staging', 'production']) {
       const rendered = ok(await p.cli(['--json', 'render', '-e', env, '--allow-unresolved', 'deploy/terraform/app.tfvars']));
