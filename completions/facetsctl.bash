@@ -7,7 +7,7 @@
 # The subcommands of a command path ('' = the program).
 _facetsctl_subcommands() {
   case "$1" in
-    '') echo 'init login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries' ;;
+    '') echo 'init login logout whoami push register attach detach resolve promote history render serve completion ci artifacts registries' ;;
     'serve') echo 'token' ;;
     'ci') echo 'configure show reset' ;;
     'artifacts') echo 'list' ;;
@@ -27,22 +27,23 @@ _facetsctl_options() {
     'register') echo '-s --service --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --registry --no-verify --require-route -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'attach') echo '-s --service -e --environment --registry --repository --tag --type --change-log --wait --wait-timeout -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'detach') echo '-s --service -e --environment -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'resolve') echo '-s --service -e --environment --all --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'resolve') echo '-o --output --jq -s --service -e --environment --all --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'history') echo '-s --service -e --environment --kind --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'history') echo '-o --output --jq -s --service -e --environment --kind --limit --offset --no-trunc --diff -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'render') echo '-e --environment --output-dir --allow-unresolved -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve') echo '-p --port --host --db --reference-only -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'serve token') echo '--db --name -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci configure') echo '-s --service --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --no-promotion --tag-pattern --deny-tag --promoted-only -f --from-file --reset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'ci show') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'ci show') echo '-o --output --jq -s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci reset') echo '-s --service -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'artifacts') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'artifacts list') echo '-s --service -e --environment -r --release-stream --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'artifacts list') echo '-o --output --jq -s --service -e --environment -r --release-stream --limit --offset --no-trunc -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'registries') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'registries list') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'registries repos') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'registries tags') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'registries list') echo '-o --output --jq -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'registries repos') echo '-o --output --jq -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'registries tags') echo '-o --output --jq -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
   esac
 }
 
@@ -91,17 +92,24 @@ _facetsctl_option_value() {
     'attach --wait-timeout') echo '*' ;;
     'detach -s'|'detach --service') echo '@services' ;;
     'detach -e'|'detach --environment') echo '@environments' ;;
+    'resolve -o'|'resolve --output') echo '=table wide json yaml' ;;
+    'resolve --jq') echo '*' ;;
     'resolve -s'|'resolve --service') echo '@services' ;;
     'resolve -e'|'resolve --environment') echo '@environments' ;;
     'promote -s'|'promote --service') echo '@services' ;;
     'promote --from') echo '@targets' ;;
     'promote --to') echo '@targets' ;;
     'promote --artifact') echo '*' ;;
+    'history -o'|'history --output') echo '=table wide json yaml' ;;
+    'history --jq') echo '*' ;;
     'history -s'|'history --service') echo '@services' ;;
     'history -e'|'history --environment') echo '@environments' ;;
     'history --kind') echo '=REGISTERED PROMOTED ATTACHED DETACHED CONFIG_CHANGED CONFIG_RESET STRATEGY_CHANGED' ;;
     'history --limit') echo '*' ;;
     'history --offset') echo '*' ;;
+    'history --diff') echo '*' ;;
+    'render -e'|'render --environment') echo '@environments' ;;
+    'render --output-dir') echo '<files>' ;;
     'serve -p'|'serve --port') echo '*' ;;
     'serve --host') echo '*' ;;
     'serve --db') echo '<files>' ;;
@@ -118,13 +126,23 @@ _facetsctl_option_value() {
     'ci configure --deny-tag') echo '*' ;;
     'ci configure --promoted-only') echo '@targets' ;;
     'ci configure -f'|'ci configure --from-file') echo '<files>' ;;
+    'ci show -o'|'ci show --output') echo '=table wide json yaml' ;;
+    'ci show --jq') echo '*' ;;
     'ci show -s'|'ci show --service') echo '@services' ;;
     'ci reset -s'|'ci reset --service') echo '@services' ;;
+    'artifacts list -o'|'artifacts list --output') echo '=table wide json yaml' ;;
+    'artifacts list --jq') echo '*' ;;
     'artifacts list -s'|'artifacts list --service') echo '@services' ;;
     'artifacts list -e'|'artifacts list --environment') echo '@environments' ;;
     'artifacts list -r'|'artifacts list --release-stream') echo '@release-streams' ;;
     'artifacts list --limit') echo '*' ;;
     'artifacts list --offset') echo '*' ;;
+    'registries list -o'|'registries list --output') echo '=table wide json yaml' ;;
+    'registries list --jq') echo '*' ;;
+    'registries repos -o'|'registries repos --output') echo '=table wide json yaml' ;;
+    'registries repos --jq') echo '*' ;;
+    'registries tags -o'|'registries tags --output') echo '=table wide json yaml' ;;
+    'registries tags --jq') echo '*' ;;
   esac
 }
 
@@ -134,6 +152,7 @@ _facetsctl_argument_value() {
     'push#0') echo '*' ;;
     'register#0') echo '*' ;;
     'attach#0') echo '*' ;;
+    'render#0') echo '<files>' ;;
     'completion#0') echo '=bash zsh fish' ;;
     'registries repos#0') echo '@registries' ;;
     'registries tags#0') echo '@registries' ;;
@@ -142,7 +161,7 @@ _facetsctl_argument_value() {
 }
 _facetsctl_variadic_value() {
   case "$1" in
-
+    'render') echo '<files>' ;;
   esac
 }
 

@@ -6,7 +6,7 @@
 function __facetsctl_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' init login logout whoami push register attach detach resolve promote history serve completion ci artifacts registries
+            printf '%s\n' init login logout whoami push register attach detach resolve promote history render serve completion ci artifacts registries
         case 'serve'
             printf '%s\n' token
         case 'ci'
@@ -33,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout --from --to --artifact --kind --limit --offset -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -101,6 +101,7 @@ complete -c facetsctl -n "__facetsctl_using ''" -a detach -d 'Remove one environ
 complete -c facetsctl -n "__facetsctl_using ''" -a resolve -d 'Show the image a service resolves to in each environment (override, else newe...'
 complete -c facetsctl -n "__facetsctl_using ''" -a promote -d 'Promote an artifact to the next level of the promotion hierarchy (or --to a g...'
 complete -c facetsctl -n "__facetsctl_using ''" -a history -d 'A service'\''s registrations, promotions, attaches, detaches and configuration c...'
+complete -c facetsctl -n "__facetsctl_using ''" -a render -d 'Write files with every ${blueprint.self.artifacts.<ciName>} replaced by the i...'
 complete -c facetsctl -n "__facetsctl_using ''" -a serve -d 'Run the control plane over HTTP (Facets API paths) with a SQLite store beside...'
 complete -c facetsctl -n "__facetsctl_using ''" -a completion -d 'Print the shell completion script (bash, zsh, fish)'
 complete -c facetsctl -n "__facetsctl_using ''" -a ci -d 'Configure the CI/CD workflow (registration type, routing rules, promotion, im...'
@@ -151,6 +152,8 @@ complete -c facetsctl -n "__facetsctl_using 'attach'" -l wait -d 'wait until the
 complete -c facetsctl -n "__facetsctl_using 'attach'" -l wait-timeout -x -d 'give up waiting after this long (default 120)'
 complete -c facetsctl -n "__facetsctl_using 'detach'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource)'
 complete -c facetsctl -n "__facetsctl_using 'detach'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'environment to detach from'
+complete -c facetsctl -n "__facetsctl_using 'resolve'" -s o -l output -x -a 'table wide json yaml' -d 'table, wide (more columns), json or yaml (the --json document)'
+complete -c facetsctl -n "__facetsctl_using 'resolve'" -l jq -x -d 'filter the JSON document with a jq expression; strings print without quotes'
 complete -c facetsctl -n "__facetsctl_using 'resolve'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource)'
 complete -c facetsctl -n "__facetsctl_using 'resolve'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'one environment (exit 4 when nothing resolves there)'
 complete -c facetsctl -n "__facetsctl_using 'resolve'" -l all -d 'every environment of the project (the default)'
@@ -159,12 +162,18 @@ complete -c facetsctl -n "__facetsctl_using 'promote'" -s s -l service -x -a '(_
 complete -c facetsctl -n "__facetsctl_using 'promote'" -l from -x -a '(__facetsctl_live targets)' -d 'environment or release stream whose newest artifact is promoted'
 complete -c facetsctl -n "__facetsctl_using 'promote'" -l to -x -a '(__facetsctl_live targets)' -d 'target (default: the next level after --from)'
 complete -c facetsctl -n "__facetsctl_using 'promote'" -l artifact -x -d 'promote this artifact (an id from artifacts list) instead of the newest of --...'
+complete -c facetsctl -n "__facetsctl_using 'history'" -s o -l output -x -a 'table wide json yaml' -d 'table, wide (more columns), json or yaml (the --json document)'
+complete -c facetsctl -n "__facetsctl_using 'history'" -l jq -x -d 'filter the JSON document with a jq expression; strings print without quotes'
 complete -c facetsctl -n "__facetsctl_using 'history'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource)'
 complete -c facetsctl -n "__facetsctl_using 'history'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'only events of this environment'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l kind -x -a 'REGISTERED PROMOTED ATTACHED DETACHED CONFIG_CHANGED CONFIG_RESET STRATEGY_CHANGED' -d 'only these kinds (repeatable or comma-separated): REGISTERED, PROMOTED, ATTAC...'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l limit -x -d 'page size (default 50)'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l offset -x -d 'skip this many'
 complete -c facetsctl -n "__facetsctl_using 'history'" -l no-trunc -d 'show full sha256 digests in the table (by default their first 12 hex digits)'
+complete -c facetsctl -n "__facetsctl_using 'history'" -l diff -x -d 'what changed between two revisions of the environment'\''s override (default: th...'
+complete -c facetsctl -n "__facetsctl_using 'render'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'the environment whose images go in (as `resolve -e` shows them)'
+complete -c facetsctl -n "__facetsctl_using 'render'" -l output-dir -r -F -d 'write each input there (a directory keeps its layout) instead of standard output'
+complete -c facetsctl -n "__facetsctl_using 'render'" -l allow-unresolved -d 'leave references that do not resolve in place, with a warning, instead of fai...'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -a token -d 'Mint a new admin token on the database file (for its owner; not over HTTP), p...'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -s p -l port -x -d 'port (0 picks a free one)'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l host -x -d 'address to bind'
@@ -189,9 +198,13 @@ complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l deny-tag -x -d 'i
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l promoted-only -x -a '(__facetsctl_live targets)' -d 'image version policy: this target takes only promoted artifacts (repeatable)'
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -s f -l from-file -r -F -d 'read the settings from a CI/CD YAML file (flags given too win)'
 complete -c facetsctl -n "__facetsctl_using 'ci configure'" -l reset -d 'reset first (deletes the routing rules and the promotion workflow); needs --y...'
+complete -c facetsctl -n "__facetsctl_using 'ci show'" -s o -l output -x -a 'table wide json yaml' -d 'table, wide (more columns), json or yaml (the --json document)'
+complete -c facetsctl -n "__facetsctl_using 'ci show'" -l jq -x -d 'filter the JSON document with a jq expression; strings print without quotes'
 complete -c facetsctl -n "__facetsctl_using 'ci show'" -s s -l service -x -a '(__facetsctl_live services)' -d 'show what this service uses (inherited or its own), with its push commands'
 complete -c facetsctl -n "__facetsctl_using 'ci reset'" -s s -l service -x -a '(__facetsctl_live services)' -d 'reset this service'\''s own configuration'
 complete -c facetsctl -n "__facetsctl_using 'artifacts'" -a list -d 'List a service'\''s artifacts, newest first'
+complete -c facetsctl -n "__facetsctl_using 'artifacts list'" -s o -l output -x -a 'table wide json yaml' -d 'table, wide (more columns), json or yaml (the --json document)'
+complete -c facetsctl -n "__facetsctl_using 'artifacts list'" -l jq -x -d 'filter the JSON document with a jq expression; strings print without quotes'
 complete -c facetsctl -n "__facetsctl_using 'artifacts list'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource)'
 complete -c facetsctl -n "__facetsctl_using 'artifacts list'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'only artifacts registered to this environment'
 complete -c facetsctl -n "__facetsctl_using 'artifacts list'" -s r -l release-stream -x -a '(__facetsctl_live release-streams)' -d 'only artifacts registered to this release stream'
@@ -201,5 +214,11 @@ complete -c facetsctl -n "__facetsctl_using 'artifacts list'" -l no-trunc -d 'sh
 complete -c facetsctl -n "__facetsctl_using 'registries'" -a list -d 'List the project'\''s container registries; internal ones (e.g. facets-config-au...'
 complete -c facetsctl -n "__facetsctl_using 'registries'" -a repos -d 'List the repositories of a project registry'
 complete -c facetsctl -n "__facetsctl_using 'registries'" -a tags -d 'List the tags of a repository in a project registry'
+complete -c facetsctl -n "__facetsctl_using 'registries list'" -s o -l output -x -a 'table wide json yaml' -d 'table, wide (more columns), json or yaml (the --json document)'
+complete -c facetsctl -n "__facetsctl_using 'registries list'" -l jq -x -d 'filter the JSON document with a jq expression; strings print without quotes'
+complete -c facetsctl -n "__facetsctl_using 'registries repos'" -s o -l output -x -a 'table wide json yaml' -d 'table, wide (more columns), json or yaml (the --json document)'
+complete -c facetsctl -n "__facetsctl_using 'registries repos'" -l jq -x -d 'filter the JSON document with a jq expression; strings print without quotes'
 complete -c facetsctl -n "__facetsctl_argument 'registries repos' 0" -a '(__facetsctl_live registries)'
+complete -c facetsctl -n "__facetsctl_using 'registries tags'" -s o -l output -x -a 'table wide json yaml' -d 'table, wide (more columns), json or yaml (the --json document)'
+complete -c facetsctl -n "__facetsctl_using 'registries tags'" -l jq -x -d 'filter the JSON document with a jq expression; strings print without quotes'
 complete -c facetsctl -n "__facetsctl_argument 'registries tags' 0" -a '(__facetsctl_live registries)'

@@ -12,9 +12,9 @@ const OUTFILE = path.join(REPO, 'dist', 'cli', 'facetsctl.js');
 
 /**
  * Left out of the bundle, loaded from node_modules when used: native code (better-sqlite3), and what only some
- * commands need (fastify: serve; inquirer: prompts on a terminal; ora: the spinner on a terminal).
+ * commands need (fastify: serve; inquirer: prompts on a terminal; ora: the spinner on a terminal; jq-wasm: --jq, 1.3 MB).
  */
-const EXTERNAL = ['better-sqlite3', 'fastify', 'inquirer', 'ora'];
+const EXTERNAL = ['better-sqlite3', 'fastify', 'inquirer', 'ora', 'jq-wasm'];
 
 /**
  * Parts of dependencies that facetsctl never runs but that their packages load at start-up, each replaced by a module

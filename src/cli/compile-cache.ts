@@ -8,7 +8,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 
 /** First operands that get a cache of their own (each command runs different code); anything else shares "default". */
-export const CACHED_COMMANDS = ['login', 'logout', 'whoami', 'push', 'register', 'attach', 'detach', 'resolve', 'promote', 'history', 'serve', 'completion', 'ci', 'artifacts', 'registries', 'init'];
+export const CACHED_COMMANDS = ['login', 'logout', 'whoami', 'push', 'register', 'attach', 'detach', 'resolve', 'promote', 'history', 'serve', 'completion', 'ci', 'artifacts', 'registries', 'init', 'render'];
 
 export interface CompileCacheOptions {
   env: Record<string, string | undefined>;

@@ -64,7 +64,8 @@ export function reportError(e: unknown, io: IOStreams, options: { debug: boolean
 }
 
 function writeError(io: IOStreams, error: ErrorDocument['error']): void {
-  if (io.json && !io.jsonWritten) {
+  // With --jq stdout carries only what the filter made: the error is on stderr alone.
+  if (io.json && io.jq === undefined && !io.jsonWritten) {
     const document: ErrorDocument = { error: { code: error.code, message: error.message } };
     if (error.hint) document.error.hint = error.hint;
     if (error.details && Object.keys(error.details).length > 0) document.error.details = error.details;

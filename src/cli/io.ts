@@ -23,6 +23,12 @@ export interface OutputMode {
   json: boolean;
   quiet: boolean;
   noColor: boolean;
+  /** How the one document is written (-o json|yaml); json by default. */
+  documentFormat?: 'json' | 'yaml';
+  /** --jq EXPR: the document goes through this filter (errors stay on stderr). */
+  jq?: string;
+  /** -o wide: tables show more columns. */
+  wide?: boolean;
 }
 
 type Paint = (s: string) => string;
@@ -119,6 +125,14 @@ export class IOStreams {
     return this.mode.quiet;
   }
 
+  get jq(): string | undefined {
+    return this.mode.jq;
+  }
+
+  get wide(): boolean {
+    return Boolean(this.mode.wide);
+  }
+
   get isCI(): boolean {
     const ci = this.env.CI;
     return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
@@ -150,12 +164,18 @@ export class IOStreams {
     this.out.write(line + '\n');
   }
 
-  /** The one JSON document on stdout. */
+  /** The one JSON document on stdout (YAML with -o yaml). */
   printJson(document: unknown): void {
+    if (this.mode.documentFormat === 'yaml') return this.printText((require('yaml') as typeof import('yaml')).stringify(document, { lineWidth: 0 }));
+    this.printText(JSON.stringify(document, null, 2) + '\n');
+  }
+
+  /** The one document on stdout, already written out (YAML, or what --jq made of it). */
+  printText(text: string): void {
     if (this.jsonWritten) throw new Error('a JSON document was already written');
     this.stopProgress();
     this.jsonWritten = true;
-    this.out.write(JSON.stringify(document, null, 2) + '\n');
+    this.out.write(text);
   }
 
   /** Progress and information on stderr; silent with --quiet or --json. */

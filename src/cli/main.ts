@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { reportError } from './exit';
 import { createFactory, type Factory, type FactoryInit } from './factory';
 import { endQuietlyWhenOutputCloses, IOStreams } from './io';
+import { outputModeFromArgv } from './output-format';
 import { buildProgram } from './program';
 import { reachedCommand, suggestionFor } from './suggest';
 import type { Command } from 'commander';
@@ -19,8 +20,7 @@ const SUCCESS_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 export async function run(argv: string[], init: FactoryInit): Promise<number> {
   const f: Factory = createFactory(init);
   // Usage errors happen before the preAction hook sets the mode: look at argv directly.
-  const wantsJson = argv.includes('--json');
-  f.io.setMode({ json: wantsJson, noColor: argv.includes('--no-color') });
+  f.io.setMode({ ...outputModeFromArgv(argv), noColor: argv.includes('--no-color') });
   const program = buildProgram(f, packageVersion(), argv);
   let commandPath = 'facetsctl';
   program.hook('preAction', (_root, action) => {

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import type { Factory } from './factory';
 import { requestTimeoutMs } from './inputs';
+import { outputMode } from './output-format';
 import { usage } from '../core/errors';
 
 /** A command module: `define(parent, f)` adds its commander command under `parent`. */
@@ -23,6 +24,7 @@ const TOP_LEVEL: Array<[name: string, load: Loader]> = [
   ['resolve', () => require('./commands/resolve')],
   ['promote', () => require('./commands/promote')],
   ['history', () => require('./commands/history')],
+  ['render', () => require('./commands/render')],
   ['serve', () => require('./commands/serve')],
   ['completion', () => require('./commands/completion')],
 ];
@@ -117,8 +119,9 @@ FACETS_CONTROL_PLANE_URL or a logged-in profile points at a remote one.`,
   program.hook('preAction', (_root, action) => {
     const o = action.optsWithGlobals() as Record<string, unknown>;
     if (o.profile === '' && action.getOptionValueSourceWithGlobals('profile') !== 'env') throw usage('--profile needs a profile name', 'e.g. --profile staging; without it the "default" profile is used');
+    const mode = outputMode(o);
     f.globals = {
-      json: Boolean(o.json),
+      json: Boolean(mode.json),
       quiet: Boolean(o.quiet),
       color: o.color !== false,
       // An empty FACETS_PROFILE is unset, as for the other variables (commander would pass it on as "").
@@ -130,7 +133,7 @@ FACETS_CONTROL_PLANE_URL or a logged-in profile points at a remote one.`,
       debug: Boolean(o.debug),
       timeoutMs: requestTimeoutMs(o.timeout as string | undefined, f.env.FACETS_HTTP_TIMEOUT),
     };
-    f.io.setMode({ json: f.globals.json, quiet: f.globals.quiet, noColor: !f.globals.color });
+    f.io.setMode({ ...mode, quiet: f.globals.quiet, noColor: !f.globals.color });
   });
 
   for (const [name, loader] of TOP_LEVEL) if (only === null || only === name) loader().define(program, f);

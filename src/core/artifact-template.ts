@@ -6,7 +6,7 @@ const PREFIX = '${blueprint.self.artifacts.';
 const SUFFIX = '}';
 const HINT = 'the image field must be exactly ${blueprint.self.artifacts.<ciName>}, e.g. ${blueprint.self.artifacts.shop-api-1a2b3c4d}';
 
-function invalidCiName(ciName: string): string {
+export function invalidCiName(ciName: string): string {
   return `CI name "${ciName}" is invalid: it must be 1-63 lowercase letters, digits and inner "-"`;
 }
 

@@ -17,7 +17,7 @@ export interface AttachProject {
   basicHost: string;
   /** A repository name unique to this project, in the open registry. */
   repository: string;
-  cli(args: string[], extra?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>;
+  cli(args: string[], extra?: { env?: Record<string, string>; timeoutMs?: number; input?: string }): Promise<CliResult>;
   /** Uploads a one-layer image to the open (or basic) registry; returns its digest. */
   upload(tag: string, registry?: 'open' | 'basic', repository?: string): Promise<string>;
   close(): Promise<void>;
@@ -48,7 +48,7 @@ export async function openAttachProject(mode: Mode, name: string): Promise<Attac
     openHost: open.host,
     basicHost: basic.host,
     repository,
-    cli: (args, extra = {}) => ws.run(args, { env: { ...env, ...extra.env }, timeoutMs: extra.timeoutMs }),
+    cli: (args, extra = {}) => ws.run(args, { env: { ...env, ...extra.env }, timeoutMs: extra.timeoutMs, input: extra.input }),
     async upload(tag, registry = 'open', repo = repository) {
       const target = registry === 'open' ? { url: open.url } : { url: basic.url, username: basic.username, password: basic.password };
       // Distinct content per tag, so each tag has its own digest.

@@ -81,8 +81,14 @@ describe('the checked-in completion scripts (completions/) are what the program 
 });
 
 describe('bash completes commands, flags and live values (the script run by bash: COMP_WORDS in, COMPREPLY out)', () => {
-  const cases: Array<[string, string[], string[]]> = [
-    ['top-level commands by prefix', ['re'], ['register', 'registries', 'resolve']],
+  const cases: Array<[string, string[], string[] | ReturnType<typeof expect.arrayContaining>]> = [
+    ['top-level commands by prefix', ['re'], ['register', 'registries', 'render', 'resolve']],
+    ['render: its flags', ['render', '--'], expect.arrayContaining(['--environment', '--output-dir', '--allow-unresolved'])],
+    ['the output formats of -o', ['artifacts', 'list', '-o', ''], ['json', 'table', 'wide', 'yaml']],
+    ['history --diff', ['history', '--di'], ['--diff']],
+    ['--jq on a list command', ['resolve', '--j'], ['--jq', '--json']],
+    ['render: environments (live) for -e', ['render', '-e', ''], ['dev', 'production', 'staging']],
+    ['render: files as inputs, more than one', ['render', '-e', 'dev', 'facets.yaml', 'fac'], ['facets.yaml']],
     ['subcommands of a group', ['ci', ''], ['configure', 'reset', 'show']],
     ['subcommands after a global option', ['--json', 'registries', ''], ['list', 'repos', 'tags']],
     ["a command's flags", ['register', '--se'], ['--service']],

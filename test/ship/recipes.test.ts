@@ -157,3 +157,40 @@ describe('shell recipe: --json + jq, with the exit code telling the kind of fail
     expect(r.stderr).toContain('usage: register.sh IMAGE');
   });
 });
+
+describe('deploy recipe: push in one job, `render -e staging k8s/ | kubectl apply -f -` in the next', () => {
+  const workflow = () => parse(recipe('github-deploy-workflow'));
+  /** A `kubectl` that keeps its arguments and what it read: the cluster is not part of the test. */
+  const kubectl = (dir: string) =>
+    ws.write(`${dir}/kubectl`, `#!/usr/bin/env bash\nprintf '%s\\n' "$*" > "$(dirname "$0")/kubectl.args"\ncat > "$(dirname "$0")/kubectl.stdin"\n`);
+
+  test('the deploy job needs the image job, which pushes; its render step runs exactly the shell block', () => {
+    const jobs = workflow().jobs;
+    expect(jobs.deploy.needs).toBe('image');
+    expect(jobs.image.steps.some((s: { run?: string }) => /^facetsctl push /.test(s.run ?? ''))).toBe(true);
+    expect(jobs.deploy.steps.find((s: { id?: string }) => s.id === 'render').run).toBe(recipe('deploy'));
+  });
+
+  test('what the image job registered to staging reaches kubectl pinned; a reference that does not resolve fails the step before kubectl applies anything', async () => {
+    const img = await image('recipe-deploy');
+    const registered = await ws.run(['--json', 'register', img.name, '-s', 'checkout', '--environment', 'staging']);
+    expect(registered.code).toBe(0);
+    const ciName = registered.json().ciName as string;
+    ws.write('k8s/deployment.yaml', `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: checkout}\nspec:\n  template:\n    spec:\n      containers:\n        - name: checkout\n          image: \${blueprint.self.artifacts.${ciName}}\n`);
+    const tools = path.join(ws.dir, '..', 'tools');
+    fs.mkdirSync(tools, { recursive: true });
+    fs.chmodSync(kubectl('../tools'), 0o755);
+    const r = await runScript(recipe('deploy'), { PATH: `${tools}:${binDir}:${process.env.PATH}` });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(tools, 'kubectl.args'), 'utf8')).toBe('apply -f -\n');
+    const applied = parse(fs.readFileSync(path.join(tools, 'kubectl.stdin'), 'utf8'));
+    expect(applied.spec.template.spec.containers[0].image).toBe(`${img.name}@${img.digest}`);
+
+    const cartCi = (await ws.run(['--json', 'register', img.name, '-s', 'cart', '--environment', 'dev'])).json().ciName as string;
+    ws.write('k8s/cart.yaml', `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart}\nspec:\n  template:\n    spec:\n      containers:\n        - name: cart\n          image: \${blueprint.self.artifacts.${cartCi}}\n`);
+    const failed = await runScript(recipe('deploy'), { PATH: `${tools}:${binDir}:${process.env.PATH}` });
+    expect(failed.code).toBe(4);
+    expect(failed.stderr).toMatch(/^k8s\/cart\.yaml:9:18: .* \(service cart\) does not resolve in environment staging: /m);
+    expect(fs.readFileSync(path.join(tools, 'kubectl.stdin'), 'utf8')).toBe('');
+  });
+});

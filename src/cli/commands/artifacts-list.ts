@@ -6,6 +6,7 @@ import type { Artifact, Page } from '../../core/model';
 import type { Factory } from '../factory';
 import { parseInteger, requireService, resolveProject } from '../inputs';
 import { printPage } from '../table';
+import { printOutput, withOutputOptions } from '../output-format';
 
 export interface ArtifactsListOptions {
   service?: string;
@@ -30,11 +31,14 @@ export async function run(opts: ArtifactsListOptions, f: Factory): Promise<Artif
   await requireTarget(cp, project, opts);
   const page = await cp.listArtifacts(project, service, { limit: opts.limit, offset: opts.offset, registrationValue: opts.environment ?? opts.releaseStream });
   const output: ArtifactsListOutput = { project, service, ...page };
-  if (f.io.json) f.io.printJson(output);
-  else {
-    const row = (a: Artifact) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.tags.join(','), a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt];
-    printPage(f.io, page, `No artifacts for ${service}`, ['ID', 'TARGET', 'ARTIFACT', 'TAGS', 'BRANCH', 'PROMOTED', 'CREATED'], row, { noTrunc: opts.trunc === false });
-  }
+  await printOutput(f.io, output, () => {
+    const wide = f.io.wide;
+    // -o wide: where it came from and who registered it, and whole digests.
+    const more = (a: Artifact) => (wide ? [a.registry ?? '-', a.externalId ?? '-', a.promotedFrom ?? '-', a.createdBy] : []);
+    const row = (a: Artifact) => [a.id, a.registrationValue ?? '(unrouted)', a.artifactUri, a.tags.join(','), a.metadata.BRANCH_NAME ?? '', a.promoted ? 'yes' : '', a.createdAt, ...more(a)];
+    const header = ['ID', 'TARGET', 'ARTIFACT', 'TAGS', 'BRANCH', 'PROMOTED', 'CREATED', ...(wide ? ['REGISTRY', 'EXTERNAL ID', 'FROM', 'BY'] : [])];
+    printPage(f.io, page, `No artifacts for ${service}`, header, row, { noTrunc: opts.trunc === false || wide });
+  });
   return output;
 }
 
@@ -51,8 +55,7 @@ async function requireTarget(cp: ControlPlane, project: string, opts: ArtifactsL
 }
 
 export function define(parent: Command, f: Factory): Command {
-  return parent
-    .command('list')
+  return withOutputOptions(parent.command('list'))
     .description("List a service's artifacts, newest first")
     .option('-s, --service <name>', 'service (resource)')
     .option('-e, --environment <name>', 'only artifacts registered to this environment')
@@ -60,7 +63,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('--limit <n>', 'page size', parseInteger('--limit', 1))
     .option('--offset <n>', 'skip this many', parseInteger('--offset', 0))
     .option('--no-trunc', 'show full sha256 digests in the table (by default their first 12 hex digits)')
-    .addHelpText('after', '\nExamples:\n  $ facetsctl artifacts list --service checkout\n  $ facetsctl artifacts list -s checkout -e dev --limit 5\n  $ facetsctl --json artifacts list -s checkout --offset 20\n')
+    .addHelpText('after', '\nExamples:\n  $ facetsctl artifacts list --service checkout\n  $ facetsctl artifacts list -s checkout -e dev --limit 5\n  $ facetsctl --json artifacts list -s checkout --offset 20\n  $ facetsctl artifacts list -s checkout -o wide\n  $ facetsctl artifacts list -s checkout --jq \'.items[0].artifactUri\'\n')
     .action(async (opts: ArtifactsListOptions) => {
       await run(opts, f);
     });

@@ -4,6 +4,7 @@ import type { ContainerRegistry } from '../../core/model';
 import type { Factory } from '../factory';
 import { resolveProject } from '../inputs';
 import { formatTable } from '../table';
+import { printOutput, withOutputOptions } from '../output-format';
 
 export type RegistriesListOptions = Record<string, never>;
 
@@ -11,19 +12,19 @@ export async function run(_opts: RegistriesListOptions, f: Factory): Promise<{ p
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   const registries = await cp.listRegistries(project);
-  if (f.io.json) f.io.printJson({ project, registries });
-  else {
-    const rows = registries.map((r) => [r.name, r.type, r.uri, r.internal ? 'internal (not for manual attach)' : '']);
-    f.io.println(formatTable(['NAME', 'TYPE', 'URI', ''], rows));
-  }
+  await printOutput(f.io, { project, registries }, () => {
+    const internal = (r: ContainerRegistry) => (r.internal ? 'internal (not for manual attach)' : '');
+    // -o wide: the id the control plane knows it by, and whether it is reached without TLS checks.
+    const rows = registries.map((r) => (f.io.wide ? [r.name, r.id, r.type, r.uri, r.insecure ? 'yes' : '', internal(r)] : [r.name, r.type, r.uri, internal(r)]));
+    f.io.println(formatTable(f.io.wide ? ['NAME', 'ID', 'TYPE', 'URI', 'INSECURE', ''] : ['NAME', 'TYPE', 'URI', ''], rows));
+  });
   return { project, registries };
 }
 
 export function define(parent: Command, f: Factory): Command {
-  return parent
-    .command('list')
+  return withOutputOptions(parent.command('list'))
     .description("List the project's container registries; internal ones (e.g. facets-config-auto) are marked")
-    .addHelpText('after', '\nExamples:\n  $ facetsctl registries list\n  $ facetsctl --json registries list\n')
+    .addHelpText('after', '\nExamples:\n  $ facetsctl registries list\n  $ facetsctl --json registries list\n  $ facetsctl registries list -o wide\n')
     .action(async () => {
       await run({}, f);
     });

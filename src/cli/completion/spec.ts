@@ -53,6 +53,7 @@ const OPTION_VALUES: Record<string, ValueSource> = {
   '--blueprint': FILES,
   '--from-file': FILES,
   '--db': FILES,
+  '--output-dir': FILES,
   '--registration-type': choices(REGISTRATION_TYPES),
   '--ci-strategy': choices(CI_STRATEGIES),
   '--strategy': choices(['project', 'service', 'manual']),
@@ -72,6 +73,7 @@ const ARGUMENT_VALUES: Record<string, ValueSource> = {
   'registries repos registry': live('registries'),
   'registries tags registry': live('registries'),
   'completion shell': choices(SHELLS),
+  'render inputs': FILES,
 };
 
 const HELP: CompletionOption = { short: '-h', long: '--help', description: 'display help for command', value: null };
