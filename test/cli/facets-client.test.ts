@@ -153,6 +153,9 @@ if (!facetsApiSpecPresent) {
       expect(far.stderr).toMatch(/drop --to to promote to "staging"/);
       const next = await run(['--json', 'promote', '-s', 'checkout', '--from', 'dev', '--to', 'staging']);
       expect([next.code, next.json().routedTo]).toEqual([0, 'staging']);
+      // Downwards is refused as a bad command, as serve refuses it, not as something Facets lacks.
+      const down = await run(['promote', '-s', 'checkout', '--from', 'staging', '--to', 'dev']);
+      expect([down.code, down.stderr]).toEqual([EXIT_CODES.USAGE, expect.stringContaining('"dev" does not come after "staging"')]);
       expect(proxy.violations).toEqual([]);
     });
   });

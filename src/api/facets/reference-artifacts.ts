@@ -2,7 +2,7 @@
 // / registerV2, artifacts-ci/{ciName}/artifacts (filtered and paged here), and artifacts/promote with an artifactId.
 import { FacetsError, notFound } from '../../core/errors';
 import type { Artifact, Page } from '../../core/model';
-import { nextAfter } from '../../core/promotion';
+import { nextAfter, validatePromotion } from '../../core/promotion';
 import { compareNewestFirst, newestArtifact } from '../../core/resolution';
 import { noRouteRefusal } from '../../core/registration';
 import { routeArtifact } from '../../core/routing';
@@ -111,9 +111,12 @@ export async function promoteArtifact(s: FacetsSession, request: PromoteRequest)
 /** The reference promotes to the next level only: --to names that one, or it cannot be done here. */
 async function checkNextLevel(s: FacetsSession, request: PromoteRequest, artifact: Artifact): Promise<void> {
   const { config } = await serviceCiConfig(s, request.project, request.service);
+  const from = artifact.registrationValue;
+  // A promotion that would be refused anyway (downwards, unknown level) says so, as serve would.
+  if (config && from !== null && request.to !== undefined) validatePromotion(config.promotionHierarchy, from, request.to);
   let next: string | null = null;
   try {
-    next = config && artifact.registrationValue !== null ? nextAfter(config.promotionHierarchy, artifact.registrationValue) : null;
+    next = config && from !== null ? nextAfter(config.promotionHierarchy, from) : null;
   } catch {
     next = null;
   }
