@@ -13,11 +13,14 @@ function pidsDir(dir) {
   return path.join(dir, 'pids');
 }
 
-/** Starts `command` detached (own session and process group), logs to `logFile`, records DIR/pids/NAME.pid. */
-function spawnDaemon(dir, name, command, args, logFile) {
+/**
+ * Starts `command` detached (own session and process group), logs to `logFile`, records DIR/pids/NAME.pid.
+ * `as` ({uid, gid}) runs it as another user, e.g. a server that refuses root.
+ */
+function spawnDaemon(dir, name, command, args, logFile, as = {}) {
   fs.mkdirSync(pidsDir(dir), { recursive: true });
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log], ...as });
   fs.closeSync(log);
   child.on('error', () => {}); // reported by the readiness wait, with the log file
   child.unref();

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { dockerSocketPath, getInfra } from '../support/infra';
 
@@ -31,5 +32,29 @@ describe('the test set-up starts a private engine and four registries on 127.0.0
     expect(registry.host).toMatch(/^127\.0\.0\.1:\d+$/);
     const ca = name === 'tls' ? fs.readFileSync(infra.registries.tls.caFile) : undefined;
     expect(await statusOf(`${registry.url}/v2/`, ca)).toBe(status);
+  });
+});
+
+describe('the test set-up starts a private PostgreSQL on 127.0.0.1, never as root', () => {
+  const infra = getInfra();
+  const psql = (sqlText: string) =>
+    execFileSync('psql', ['-X', '-At', '-h', infra.postgres.host, '-p', String(infra.postgres.port), '-U', infra.postgres.username, '-d', 'postgres', '-c', sqlText], {
+      env: { ...process.env, PGPASSWORD: infra.postgres.password },
+    }).toString().trim();
+
+  test('it answers the recorded superuser with the recorded password', () => {
+    expect(infra.postgres.url).toBe(`postgres://${infra.postgres.username}:${infra.postgres.password}@127.0.0.1:${infra.postgres.port}/postgres`);
+    expect(psql('select rolsuper from pg_roles where rolname = current_user')).toBe('t');
+  });
+
+  test('a wrong password is refused', () => {
+    expect(() => execFileSync('psql', ['-X', '-h', '127.0.0.1', '-p', String(infra.postgres.port), '-U', infra.postgres.username, '-d', 'postgres', '-c', 'select 1'], {
+      env: { ...process.env, PGPASSWORD: 'wrong' }, stdio: 'pipe',
+    })).toThrow(/password authentication failed/);
+  });
+
+  test('its server process does not run as root', () => {
+    const status = fs.readFileSync(`/proc/${infra.postgres.pid}/status`, 'utf8');
+    expect(Number(/^Uid:\s+(\d+)/m.exec(status)![1])).not.toBe(0);
   });
 });

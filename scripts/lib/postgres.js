@@ -1,0 +1,74 @@
+'use strict';
+// A private PostgreSQL for tests: Debian's binaries, initdb + postgres in DIR/postgres on a free 127.0.0.1 port,
+// as an unprivileged user when run as root (postgres refuses root), password auth, no unix socket.
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnDaemon, freePort, waitUntil, run, isAlive } = require('./infra-process');
+
+const USERNAME = 'facets';
+const UNPRIVILEGED = 'nobody';
+
+/** The newest /usr/lib/postgresql/VERSION/bin that has initdb and postgres. */
+function postgresBin() {
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => path.join(root, v, 'bin')).find((bin) => fs.existsSync(path.join(bin, 'initdb')) && fs.existsSync(path.join(bin, 'postgres')));
+  if (!found) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin; install Debian\'s postgresql package (scripts/setup-system.sh does)');
+  return found;
+}
+
+/** {uid, gid} of the user the server runs as: ourselves, or `nobody` when we are root. */
+function serverUser() {
+  if (process.getuid() !== 0) return {};
+  return { uid: Number(run('id', ['-u', UNPRIVILEGED])), gid: Number(run('id', ['-g', UNPRIVILEGED])) };
+}
+
+/** Fails clearly when the unprivileged user cannot reach `folder` (a parent without o+x). */
+function checkReachable(folder, as) {
+  if (as.uid === undefined) return;
+  for (let dir = path.dirname(folder); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) {
+      throw new Error(`PostgreSQL runs as ${UNPRIVILEGED} and cannot enter ${dir}; use a --dir whose parents are world-searchable (e.g. under /tmp)`);
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+async function startPostgres(dir) {
+  const bin = postgresBin();
+  const as = serverUser();
+  const folder = path.join(dir, 'postgres');
+  const data = path.join(folder, 'data');
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  checkReachable(folder, as);
+  if (as.uid !== undefined) fs.chownSync(folder, as.uid, as.gid);
+  const password = crypto.randomBytes(12).toString('hex');
+  const passwordFile = path.join(folder, 'password');
+  fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+  if (as.uid !== undefined) fs.chownSync(passwordFile, as.uid, as.gid);
+  run(path.join(bin, 'initdb'), ['-D', data, '-U', USERNAME, '--pwfile', passwordFile, '--auth', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C.UTF-8', '--no-instructions'], { ...as, cwd: folder });
+  const port = await freePort();
+  const logFile = path.join(folder, 'postgres.log');
+  fs.writeFileSync(logFile, '');
+  const args = ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  const pid = spawnDaemon(dir, 'postgres', path.join(bin, 'postgres'), args, logFile, as);
+  await waitUntil('postgres', pid, logFile, async () => accepts(port));
+  const url = `postgres://${USERNAME}:${password}@127.0.0.1:${port}/postgres`;
+  return { url, host: '127.0.0.1', port, username: USERNAME, password, pid };
+}
+
+/** True when a server on 127.0.0.1:port accepts connections. */
+function accepts(port) {
+  try {
+    run(path.join(postgresBin(), 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the recorded server is alive and accepts connections. */
+const postgresAnswers = (record) => Boolean(record) && isAlive(record.pid) && accepts(record.port);
+
+module.exports = { startPostgres, postgresAnswers };
