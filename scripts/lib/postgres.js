@@ -1,6 +1,7 @@
 'use strict';
 // A private PostgreSQL for tests: Debian's binaries, initdb + postgres in DIR/postgres on a free 127.0.0.1 port,
-// as an unprivileged user when run as root (postgres refuses root), password auth, no unix socket.
+// as an unprivileged user when run as root (postgres refuses root), password auth, TLS offered (self-signed for
+// localhost and 127.0.0.1, its certificate recorded as caFile), no unix socket.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -24,14 +25,18 @@ function serverUser() {
   return { uid: Number(run('id', ['-u', UNPRIVILEGED])), gid: Number(run('id', ['-g', UNPRIVILEGED])) };
 }
 
-/** Fails clearly when the unprivileged user cannot reach `folder` (a parent without o+x). */
-function checkReachable(folder, as) {
+/**
+ * Lets the unprivileged user reach `folder`: DIR, the set-up's own folder, gets o+x (search, not list); a parent above
+ * it without o+x is reported, not changed.
+ */
+function makeReachable(dir, folder, as) {
   if (as.uid === undefined) return;
-  for (let dir = path.dirname(folder); ; dir = path.dirname(dir)) {
-    if ((fs.statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`PostgreSQL runs as ${UNPRIVILEGED} and cannot enter ${dir}; use a --dir whose parents are world-searchable (e.g. under /tmp)`);
+  fs.chmodSync(dir, fs.statSync(dir).mode | 0o001);
+  for (let parent = path.dirname(folder); ; parent = path.dirname(parent)) {
+    if ((fs.statSync(parent).mode & 0o001) === 0) {
+      throw new Error(`PostgreSQL runs as ${UNPRIVILEGED} and cannot enter ${parent}; use a --dir whose parents are world-searchable (e.g. under /tmp)`);
     }
-    if (dir === path.dirname(dir)) return;
+    if (parent === path.dirname(parent)) return;
   }
 }
 
@@ -40,22 +45,29 @@ async function startPostgres(dir) {
   const as = serverUser();
   const folder = path.join(dir, 'postgres');
   const data = path.join(folder, 'data');
+  fs.rmSync(folder, { recursive: true, force: true }); // a cluster left by an earlier start in this DIR: start anew
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-  checkReachable(folder, as);
+  makeReachable(dir, folder, as);
   if (as.uid !== undefined) fs.chownSync(folder, as.uid, as.gid);
   const password = crypto.randomBytes(12).toString('hex');
   const passwordFile = path.join(folder, 'password');
   fs.writeFileSync(passwordFile, password, { mode: 0o600 });
   if (as.uid !== undefined) fs.chownSync(passwordFile, as.uid, as.gid);
   run(path.join(bin, 'initdb'), ['-D', data, '-U', USERNAME, '--pwfile', passwordFile, '--auth', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C.UTF-8', '--no-instructions'], { ...as, cwd: folder });
+  const cert = path.join(folder, 'server.crt');
+  const key = path.join(folder, 'server.key');
+  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '7', '-keyout', key, '-out', cert, '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+  fs.chmodSync(key, 0o600); // postgres refuses a key others can read
+  if (as.uid !== undefined) for (const file of [cert, key]) fs.chownSync(file, as.uid, as.gid);
   const port = await freePort();
   const logFile = path.join(folder, 'postgres.log');
   fs.writeFileSync(logFile, '');
-  const args = ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  const args = ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
+    '-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`];
   const pid = spawnDaemon(dir, 'postgres', path.join(bin, 'postgres'), args, logFile, as);
   await waitUntil('postgres', pid, logFile, async () => accepts(port));
   const url = `postgres://${USERNAME}:${password}@127.0.0.1:${port}/postgres`;
-  return { url, host: '127.0.0.1', port, username: USERNAME, password, pid };
+  return { url, host: '127.0.0.1', port, username: USERNAME, password, caFile: cert, pid };
 }
 
 /** True when a server on 127.0.0.1:port accepts connections. */

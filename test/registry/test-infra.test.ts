@@ -2,6 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { testInfraScript } from '../support/test-infra-script';
 import Docker from 'dockerode';
 import { dockerSocketPath, getInfra } from '../support/infra';
 
@@ -51,6 +54,25 @@ describe('the test set-up starts a private PostgreSQL on 127.0.0.1, never as roo
     expect(() => execFileSync('psql', ['-X', '-h', '127.0.0.1', '-p', String(infra.postgres.port), '-U', infra.postgres.username, '-d', 'postgres', '-c', 'select 1'], {
       env: { ...process.env, PGPASSWORD: 'wrong' }, stdio: 'pipe',
     })).toThrow(/password authentication failed/);
+  });
+
+  test('it offers TLS, verified against the recorded certificate for 127.0.0.1', () => {
+    const conninfo = `host=127.0.0.1 port=${infra.postgres.port} user=${infra.postgres.username} dbname=postgres sslmode=verify-full sslrootcert=${infra.postgres.caFile}`;
+    const ssl = execFileSync('psql', ['-X', '-At', conninfo, '-c', 'select ssl from pg_stat_ssl where pid = pg_backend_pid()'], { env: { ...process.env, PGPASSWORD: infra.postgres.password } });
+    expect(ssl.toString().trim()).toBe('t');
+  });
+
+  test('stopped and started again in the same folder, it starts anew', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facetsctl-infra-'));
+    try {
+      const first = await testInfraScript.start({ dir, only: ['postgres'] });
+      await testInfraScript.stop({ dir, rm: false });
+      const second = await testInfraScript.start({ dir, only: ['postgres'] });
+      expect(second.postgres.pid).not.toBe(first.postgres.pid);
+      expect(second.postgres.password).not.toBe(first.postgres.password);
+    } finally {
+      await testInfraScript.stop({ dir, rm: true });
+    }
   });
 
   test('its server process does not run as root', () => {

@@ -29,6 +29,8 @@ export interface Postgres {
   port: number;
   username: string;
   password: string;
+  /** the server's self-signed certificate (SAN localhost, 127.0.0.1): it offers TLS */
+  caFile: string;
   /** the postmaster, run as an unprivileged user when the tests run as root */
   pid: number;
 }
