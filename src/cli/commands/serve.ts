@@ -8,6 +8,8 @@ export interface ServeOptions {
   port?: number;
   host?: string;
   db?: string;
+  database?: string;
+  databasePool?: number;
   referenceOnly?: boolean;
 }
 
@@ -26,6 +28,8 @@ export async function run(opts: ServeOptions, f: Factory): Promise<void> {
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 8080,
     dbPath: opts.db,
+    databaseUrl: opts.database,
+    databasePool: opts.databasePool,
     blueprintPath: f.globals.blueprint,
     cwd: f.cwd,
     env: f.env,
@@ -55,10 +59,12 @@ export async function runToken(opts: ServeTokenOptions, f: Factory): Promise<voi
 export function define(parent: Command, f: Factory): Command {
   const serve = parent
     .command('serve')
-    .description('Run the control plane over HTTP (Facets API paths) with a SQLite store beside the blueprint')
+    .description('Run the control plane over HTTP (Facets API paths) with a SQLite store beside the blueprint, or on PostgreSQL')
     .option('-p, --port <port>', 'port (0 picks a free one)', parseInteger('--port', 0, 65535, 8080), 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--db <file>', 'SQLite file (default: .facets/state.db beside the blueprint; env FACETS_DB)')
+    .option('--database <url>', 'PostgreSQL instead of SQLite: postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=require] (env FACETS_DATABASE_URL)')
+    .option('--database-pool <n>', 'connections to PostgreSQL per instance (default 10)', parseInteger('--database-pool', 1, 1000))
     .option('--reference-only', 'Facets API operations only: the extensions answer 404, as on Facets')
     .addHelpText(
       'after',
@@ -68,6 +74,7 @@ Examples:
   $ facetsctl --blueprint examples/facets.yaml serve --port 0 --db /tmp/state.db
   $ facetsctl serve token --db /tmp/state.db          # a new admin token, minted on the file
   $ facetsctl serve --reference-only --port 0         # the client as it runs against a Facets control plane
+  $ FACETS_DATABASE_URL=postgres://facets:secret@db:5432/facets?sslmode=require facetsctl serve --host 0.0.0.0
 
 The first successful start of a database prints an admin token once; only its hash is stored.`,
     )
