@@ -13,6 +13,10 @@ export interface ServeProcess {
   adminToken?: string;
   pid: number;
   stdout: string;
+  /** stderr so far */
+  stderr: string;
+  /** The exit code once the process has exited (null: ended by a signal). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +40,7 @@ export async function spawnServe(options: SpawnServeOptions): Promise<ServeProce
   const child = spawn(process.execPath, args, { cwd: path.dirname(options.blueprint), env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = () => stopChild(child);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -66,6 +71,10 @@ export async function spawnServe(options: SpawnServeOptions): Promise<ServeProce
     get stdout() {
       return stdout;
     },
+    get stderr() {
+      return stderr;
+    },
+    exited,
     stop,
   };
 }

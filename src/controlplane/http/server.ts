@@ -74,8 +74,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     store = database ? await openPostgresStore(database.url, { poolSize: database.pool }) : await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env) });
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
     const perUser = new Map<string, ControlPlaneService>();
+    const opened = store;
+    let closing = false;
     backend.open({
       tokens: store,
+      ready: async () => !closing && (await opened.ping().then(() => true, () => false)),
       controlPlaneFor: (identity: Identity) => {
         let cp = perUser.get(identity.username);
         if (!cp) perUser.set(identity.username, (cp = service.forIdentity(identity)));
@@ -87,7 +90,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : requestedPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    const opened = store;
     let closed = false;
     return {
       url: `http://${urlHost}:${port}`,
@@ -100,7 +102,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       routes: registered,
       close: async () => {
         if (closed) return;
-        closed = true;
+        closed = closing = true;
+        // Stops accepting, answers 503 on kept-alive connections, and waits for the requests in flight.
         await app.close();
         await opened.close();
       },
@@ -125,6 +128,7 @@ function deferredBackend(): ServeBackend & { open(backend: ServeBackend): void; 
       findApiTokens: async (username) => (await ready).tokens.findApiTokens(username),
       countApiTokens: async () => (await ready).tokens.countApiTokens(),
     },
+    ready: async () => (opened ? opened.ready() : false),
     // Called by route handlers only, after authentication waited for the store.
     controlPlaneFor: (identity) => (opened as ServeBackend).controlPlaneFor(identity),
     open(backend) {

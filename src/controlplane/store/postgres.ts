@@ -12,7 +12,7 @@ import type { Store } from './store';
 export const DEFAULT_POOL_SIZE = 10;
 /** pg_advisory_lock keys (any bigint, fixed): one for migrating, one for write transactions. */
 const MIGRATION_LOCK = 7_413_690_001;
-const WRITE_LOCK = 7_413_690_002;
+export const WRITE_LOCK = 7_413_690_002;
 
 export interface OpenPostgresOptions {
   /** Connections in the pool (--database-pool). */
