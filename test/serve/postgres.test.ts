@@ -117,6 +117,7 @@ describe('the database comes from --database or FACETS_DATABASE_URL; SQLite stay
   test.each([
     ['--db and --database together', (url: string) => ['--db', '/tmp/x.db', '--database', url], /--db \(a SQLite file\) and --database \(PostgreSQL\) were both given/],
     ['a URL that is not PostgreSQL', () => ['--database', 'mysql://u:hunter2@127.0.0.1/x'], /is not a PostgreSQL connection string/],
+    ['a URL that does not parse', () => ['--database', 'postgres://u:hunter2@[bad/x'], /the database URL is not a valid URL\nhint: write it as postgres:\/\/HOST:PORT\/DATABASE with USER:PASSWORD@ before HOST/],
     ['--database-pool without a database', () => ['--database-pool', '4'], /--database-pool applies to a PostgreSQL database only/],
     ['--database-pool 0', (url: string) => ['--database', url, '--database-pool', '0'], /--database-pool must be an integer from 1 to 1000/],
   ])('%s is a usage error (exit 2)', async (_name, args, message) => {

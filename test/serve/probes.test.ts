@@ -34,9 +34,11 @@ describe('GET /healthz and GET /readyz answer without credentials and without de
     }
   });
 
-  test('when the database stops answering, /readyz is 503 {"status":"unavailable"} and /healthz stays 200', async () => {
+  test('when the database stops answering, /readyz is 503 {"status":"unavailable"}, /healthz stays 200, and requests are 503 UNREACHABLE', async () => {
     await startOn('PostgreSQL');
     await database.drop();
+    const request = await raw(`${server.url}/cc-ui/v1/facetsctl/stacks/${PROJECT}/ci-cd`, { authorization: basic('admin', server.adminToken!) });
+    expect(request).toMatchObject({ status: 503, body: { code: 'UNREACHABLE', message: expect.stringMatching(/^cannot use the PostgreSQL database postgres:\/\/facets:\*\*\*@127\.0\.0\.1:\d+\/facets_test_\w+: /) } });
     expect(await raw(`${server.url}/readyz`)).toMatchObject({ status: 503, body: { status: 'unavailable' } });
     expect(await raw(`${server.url}/healthz`)).toMatchObject({ status: 200, body: { status: 'ok' } });
   });

@@ -63,7 +63,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('-p, --port <port>', 'port (0 picks a free one)', parseInteger('--port', 0, 65535, 8080), 8080)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--db <file>', 'SQLite file (default: .facets/state.db beside the blueprint; env FACETS_DB)')
-    .option('--database <url>', 'PostgreSQL instead of SQLite: postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=require] (env FACETS_DATABASE_URL)')
+    .option('--database <url>', 'PostgreSQL instead of SQLite: postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=verify-full] (env FACETS_DATABASE_URL)')
     .option('--database-pool <n>', 'connections to PostgreSQL per instance (default 10)', parseInteger('--database-pool', 1, 1000))
     .option('--reference-only', 'Facets API operations only: the extensions answer 404, as on Facets')
     .addHelpText(

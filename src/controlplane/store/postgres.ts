@@ -1,10 +1,11 @@
 // The PostgreSQL store (serve --database postgres://...): the same SqlStore through `pg`'s pool. Several serve
 // instances share one database: migrations run once under an advisory lock, and write transactions are serialised
 // by another (as SQLite's BEGIN IMMEDIATE does), so a read-then-write inside one never races another instance's.
-import { Kysely, PostgresDialect, sql, type KyselyConfig } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Driver, type KyselyConfig, type PostgresDialectConfig } from 'kysely';
 import { Pool } from 'pg';
 import { FacetsError } from '../../core/errors';
 import { migrate, schemaIsCurrent } from './migrate';
+import { UnreachableMappingDriver, unreachableDatabase } from './postgres-errors';
 import type { Database } from './schema';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
@@ -26,6 +27,7 @@ export function redactDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
     return 'postgres://(unparseable URL)';
@@ -33,6 +35,8 @@ export function redactDatabaseUrl(url: string): string {
 }
 
 export const DATABASE_URL_VARIABLE = 'FACETS_DATABASE_URL';
+/** Said in words: a URL with credentials in it would itself be hidden by the CLI's redaction of secrets. */
+const URL_FORM = 'write it as postgres://HOST:PORT/DATABASE with USER:PASSWORD@ before HOST (percent-encoded), and ?sslmode=verify-full for TLS';
 
 /**
  * The PostgreSQL database serve is asked to use (--database, else FACETS_DATABASE_URL unless --db is given), checked
@@ -52,20 +56,27 @@ export function openedDatabase(
     return undefined;
   }
   const where = redactDatabaseUrl(url);
+  if (!URL.canParse(url)) {
+    throw new FacetsError('USAGE', 'the database URL is not a valid URL', URL_FORM);
+  }
   if (!/^postgres(ql)?:\/\//i.test(url)) {
-    throw new FacetsError('USAGE', `the database URL ${JSON.stringify(where)} is not a PostgreSQL connection string`, 'write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=require]; for SQLite use --db FILE');
+    throw new FacetsError('USAGE', `the database URL ${JSON.stringify(where)} is not a PostgreSQL connection string`, `${URL_FORM}; for SQLite use --db FILE`);
   }
   return { url, pool: given.pool ?? DEFAULT_POOL_SIZE, where };
 }
 
-/** A failure to reach or use the database, said plainly: where, why, what to do. */
-function unreachable(where: string, e: unknown): FacetsError {
-  if (e instanceof FacetsError) return e;
-  return new FacetsError(
-    'UNREACHABLE',
-    `cannot use the PostgreSQL database ${where}: ${(e as Error)?.message ?? String(e)}`,
-    'check that the server runs and the connection string (--database or FACETS_DATABASE_URL: host, port, user, password, database, sslmode) is right',
-  );
+/** kysely's PostgreSQL dialect, with connection failures reported as UNREACHABLE (postgres-errors.ts). */
+class ReportingDialect extends PostgresDialect {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly where: string,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new UnreachableMappingDriver(super.createDriver(), this.where);
+  }
 }
 
 /** Opens a pool on `url`, checks the connection and brings the schema up to date (once, whatever else starts meanwhile). */
@@ -75,13 +86,13 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   try {
     pool = new Pool({ connectionString: url, max: options.poolSize ?? DEFAULT_POOL_SIZE });
   } catch (e) {
-    throw new FacetsError('USAGE', `the database URL ${JSON.stringify(where)} is invalid: ${(e as Error).message}`, 'write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE[?sslmode=require]');
+    throw new FacetsError('USAGE', `the database URL ${JSON.stringify(where)} is invalid: ${(e as Error).message}`, URL_FORM);
   }
   // An idle connection that the server drops is replaced by the pool; the next query reports any lasting failure.
   pool.on('error', () => undefined);
   const onQuery = options.onQuery;
   const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log && { log }) });
+  const db = new Kysely<Database>({ dialect: new ReportingDialect({ pool }, where), ...(log && { log }) });
   try {
     if (!(await schemaIsCurrent(db))) {
       await db.transaction().execute(async (trx) => {
@@ -91,7 +102,7 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
     }
   } catch (e) {
     await db.destroy();
-    throw unreachable(where, e);
+    throw e instanceof FacetsError ? e : unreachableDatabase(where, e);
   }
   return new SqlStore(db, serialisedTransaction(db), () => db.destroy());
 }
