@@ -143,6 +143,34 @@ describe('the database comes from --database or FACETS_DATABASE_URL; SQLite stay
   });
 });
 
+describe('serve token --database mints an admin token on the PostgreSQL database', () => {
+  const token = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [serveMain, 'token', '--blueprint', project.blueprint, ...args], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  test('the token printed logs in to a running instance, beside the first one', async () => {
+    const server = await start();
+    const minted = await token(['--database', database.url, '--name', 'ci']);
+    expect(minted.code).toBe(0);
+    const client = new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: minted.stdout.trim(), retries: 0 });
+    expect(await client.listProjects()).toEqual(['shop']);
+    expect((await database.query<{ name: string }>('select name from api_tokens order by created_at')).map((r) => r.name)).toEqual([expect.any(String), 'ci']);
+  });
+
+  test('on a database facetsctl did not make it is exit 2 and creates nothing there', async () => {
+    const refused = await token(['--database', database.url]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not a facetsctl database \(no api_tokens table\)/);
+    expect(await database.query("select table_name from information_schema.tables where table_schema = 'public'")).toEqual([]);
+  });
+});
+
 describe('pool size and TLS are settable', () => {
   const connections = async (ssl?: boolean) =>
     (await database.query<{ n: string }>(

@@ -15,6 +15,7 @@ export interface ServeOptions {
 
 export interface ServeTokenOptions {
   db?: string;
+  database?: string;
   name?: string;
 }
 
@@ -52,7 +53,7 @@ export async function run(opts: ServeOptions, f: Factory): Promise<void> {
 export async function runToken(opts: ServeTokenOptions, f: Factory): Promise<void> {
   const { mintAdminToken } = require('../../controlplane/http/admin-token') as typeof import('../../controlplane/http/admin-token');
   const { printMintedToken } = require('../../controlplane/http/main') as ServeMain;
-  const minted = await mintAdminToken({ dbPath: opts.db, blueprintPath: f.globals.blueprint, name: opts.name, cwd: f.cwd, env: f.env });
+  const minted = await mintAdminToken({ dbPath: opts.db, databaseUrl: opts.database, blueprintPath: f.globals.blueprint, name: opts.name, cwd: f.cwd, env: f.env });
   printMintedToken(minted, f.io.json, { out: (line) => f.io.out.write(`${line}\n`), err: (line) => f.io.info(line) });
 }
 
@@ -83,8 +84,9 @@ The first successful start of a database prints an admin token once; only its ha
     });
   serve
     .command('token')
-    .description('Mint a new admin token on the database file (for its owner; not over HTTP), printed once')
+    .description('Mint a new admin token on the database file or PostgreSQL database (for its owner; not over HTTP), printed once')
     .option('--db <file>', 'SQLite file serve uses (default: .facets/state.db beside the blueprint; env FACETS_DB)')
+    .option('--database <url>', 'the PostgreSQL database serve uses (env FACETS_DATABASE_URL)')
     .option('--name <name>', 'a name for the token, to tell it apart later')
     .addHelpText(
       'after',
@@ -96,7 +98,7 @@ Examples:
 The token is printed alone on stdout (with --json: {username, name, db, token}); the file keeps only its hash.
 The database file must exist and be one that facetsctl serve created.`,
     )
-    // serve's own --db is parsed wherever it appears (commander's default), so it is read from there too.
+    // serve's own --db and --database are parsed wherever they appear (commander's default), so they are read from there too.
     .action(async (_opts: ServeTokenOptions, command: Command) => {
       await runToken(command.optsWithGlobals<ServeTokenOptions>(), f);
     });

@@ -57,7 +57,7 @@ export function printMintedToken(minted: MintedAdminToken, json: boolean, io: Se
   io.err(loginLine());
 }
 
-const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE | --database postgres://... [--database-pool N]] [--blueprint FILE] [--reference-only] | token [--db FILE] [--blueprint FILE] [--name N] [--json] | --openapi [--reference-only]';
+const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE | --database postgres://... [--database-pool N]] [--blueprint FILE] [--reference-only] | token [--db FILE | --database URL] [--blueprint FILE] [--name N] [--json] | --openapi [--reference-only]';
 
 export interface ServeArgs extends RunServeOptions {
   openapi?: boolean;
@@ -81,7 +81,7 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw badPort(v);
       options.port = Number(v);
     } else if (flag === '--host' && !token) options.host = value();
-    else if (flag === '--database' && !token) options.databaseUrl = value();
+    else if (flag === '--database') options.databaseUrl = value();
     else if (flag === '--database-pool' && !token) {
       const v = value();
       if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 1000) throw new FacetsError('USAGE', `--database-pool must be an integer from 1 to 1000 (got "${v}")`, USAGE);
@@ -107,7 +107,7 @@ if (require.main === module) {
       return;
     }
     if (options.token) {
-      const minted = await mintAdminToken({ dbPath: options.dbPath, blueprintPath: options.blueprintPath, name: options.token.name, cwd: process.cwd(), env: process.env });
+      const minted = await mintAdminToken({ dbPath: options.dbPath, databaseUrl: options.databaseUrl, blueprintPath: options.blueprintPath, name: options.token.name, cwd: process.cwd(), env: process.env });
       printMintedToken(minted, options.token.json, io);
       return;
     }

@@ -4,6 +4,7 @@
 import { Kysely, PostgresDialect, sql, type Driver, type KyselyConfig, type PostgresDialectConfig } from 'kysely';
 import { Pool } from 'pg';
 import { FacetsError } from '../../core/errors';
+import { tableExists } from './dialect';
 import { migrate, schemaIsCurrent } from './migrate';
 import { UnreachableMappingDriver, unreachableDatabase } from './postgres-errors';
 import type { Database } from './schema';
@@ -18,6 +19,8 @@ export const WRITE_LOCK = 7_413_690_002;
 export interface OpenPostgresOptions {
   /** Connections in the pool (--database-pool). */
   poolSize?: number;
+  /** Refuse a database facetsctl did not make (no api_tokens table) instead of creating the schema in it. */
+  existingOnly?: { hint: string };
   /** Called with each statement run (SQL and parameters). */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
@@ -94,6 +97,9 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
   const db = new Kysely<Database>({ dialect: new ReportingDialect({ pool }, where), ...(log && { log }) });
   try {
+    if (options.existingOnly && !(await tableExists(db, 'api_tokens'))) {
+      throw new FacetsError('USAGE', `${where} is not a facetsctl database (no api_tokens table)`, options.existingOnly.hint, { db: where });
+    }
     if (!(await schemaIsCurrent(db))) {
       await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
