@@ -8,7 +8,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnDaemon, isAlive, stopRecorded, freePort, probe, waitUntil, run } = require('./lib/infra-process');
-const { startPostgres, postgresAnswers } = require('./lib/postgres');
+const { startPostgres, postgresAnswers, removePostgresFolder } = require('./lib/postgres');
 
 const COMPONENTS = ['dockerd', 'open', 'basic', 'token', 'tls', 'postgres'];
 const TEST_IMAGE = 'facetsctl-test/hello:1';
@@ -196,7 +196,10 @@ async function start({ dir, only }) {
 async function stop({ dir, rm }) {
   const stopped = await stopRecorded(dir);
   fs.rmSync(infraFile(dir), { force: true });
-  if (rm) fs.rmSync(dir, { recursive: true, force: true });
+  if (rm) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    removePostgresFolder(dir);
+  }
   return stopped;
 }
 

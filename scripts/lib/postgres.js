@@ -4,6 +4,7 @@
 // localhost and 127.0.0.1, its certificate recorded as caFile), no unix socket.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { spawnDaemon, freePort, waitUntil, run, isAlive } = require('./infra-process');
 
@@ -25,30 +26,34 @@ function serverUser() {
   return { uid: Number(run('id', ['-u', UNPRIVILEGED])), gid: Number(run('id', ['-g', UNPRIVILEGED])) };
 }
 
-/**
- * Lets the unprivileged user reach `folder`: DIR, the set-up's own folder, gets o+x (search, not list); a parent above
- * it without o+x is reported, not changed.
- */
-function makeReachable(dir, folder, as) {
-  if (as.uid === undefined) return;
-  fs.chmodSync(dir, fs.statSync(dir).mode | 0o001);
-  for (let parent = path.dirname(folder); ; parent = path.dirname(parent)) {
-    if ((fs.statSync(parent).mode & 0o001) === 0) {
-      throw new Error(`PostgreSQL runs as ${UNPRIVILEGED} and cannot enter ${parent}; use a --dir whose parents are world-searchable (e.g. under /tmp)`);
-    }
-    if (parent === path.dirname(parent)) return;
+/** Whether `user` can walk down to `dir` (every parent searchable by others). */
+function reachable(dir) {
+  for (let parent = path.dirname(dir); ; parent = path.dirname(parent)) {
+    if ((fs.statSync(parent).mode & 0o001) === 0) return false;
+    if (parent === path.dirname(parent)) return true;
   }
+}
+
+/**
+ * Where the cluster lives: DIR/postgres, DIR made searchable (o+x, not listable) for the unprivileged user; or, when a
+ * parent of DIR is closed to it (a checkout under /root), a folder of the system's temp dir named after DIR.
+ */
+function postgresFolder(dir, as = serverUser()) {
+  if (as.uid === undefined || reachable(dir)) return path.join(dir, 'postgres');
+  return path.join(os.tmpdir(), `facetsctl-postgres-${crypto.createHash('sha256').update(dir).digest('hex').slice(0, 16)}`);
 }
 
 async function startPostgres(dir) {
   const bin = postgresBin();
   const as = serverUser();
-  const folder = path.join(dir, 'postgres');
+  const folder = postgresFolder(dir, as);
   const data = path.join(folder, 'data');
   fs.rmSync(folder, { recursive: true, force: true }); // a cluster left by an earlier start in this DIR: start anew
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-  makeReachable(dir, folder, as);
-  if (as.uid !== undefined) fs.chownSync(folder, as.uid, as.gid);
+  if (as.uid !== undefined) {
+    if (folder.startsWith(dir + path.sep)) fs.chmodSync(dir, fs.statSync(dir).mode | 0o001);
+    fs.chownSync(folder, as.uid, as.gid);
+  }
   const password = crypto.randomBytes(12).toString('hex');
   const passwordFile = path.join(folder, 'password');
   fs.writeFileSync(passwordFile, password, { mode: 0o600 });
@@ -64,10 +69,10 @@ async function startPostgres(dir) {
   fs.writeFileSync(logFile, '');
   const args = ['-D', data, '-h', '127.0.0.1', '-p', String(port), '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
     '-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`];
-  const pid = spawnDaemon(dir, 'postgres', path.join(bin, 'postgres'), args, logFile, as);
+  const pid = spawnDaemon(dir, 'postgres', path.join(bin, 'postgres'), args, logFile, as, folder);
   await waitUntil('postgres', pid, logFile, async () => accepts(port));
   const url = `postgres://${USERNAME}:${password}@127.0.0.1:${port}/postgres`;
-  return { url, host: '127.0.0.1', port, username: USERNAME, password, caFile: cert, pid };
+  return { url, host: '127.0.0.1', port, username: USERNAME, password, caFile: cert, pid, folder };
 }
 
 /** True when a server on 127.0.0.1:port accepts connections. */
@@ -83,4 +88,10 @@ function accepts(port) {
 /** True when the recorded server is alive and accepts connections. */
 const postgresAnswers = (record) => Boolean(record) && isAlive(record.pid) && accepts(record.port);
 
-module.exports = { startPostgres, postgresAnswers };
+/** Removes the cluster's folder when it lives outside DIR (DIR's own is removed with DIR). */
+function removePostgresFolder(dir) {
+  const folder = postgresFolder(dir);
+  if (!folder.startsWith(dir + path.sep)) fs.rmSync(folder, { recursive: true, force: true });
+}
+
+module.exports = { startPostgres, postgresAnswers, removePostgresFolder };

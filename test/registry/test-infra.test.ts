@@ -75,6 +75,23 @@ describe('the test set-up starts a private PostgreSQL on 127.0.0.1, never as roo
     }
   });
 
+  test('a folder whose parent the unprivileged user cannot enter: the cluster lives in the temp dir, and stop --rm removes it', async () => {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'facetsctl-closed-')); // mode 0700
+    const dir = path.join(closed, 'infra');
+    try {
+      const started = await testInfraScript.start({ dir, only: ['postgres'] });
+      const folder = started.postgres.folder;
+      expect(folder.startsWith(dir)).toBe(process.getuid!() !== 0);
+      expect(fs.existsSync(path.join(folder, 'data', 'PG_VERSION'))).toBe(true);
+      const stopped = await testInfraScript.stop({ dir, rm: true });
+      expect(stopped.map((s) => s.pid)).toEqual([started.postgres.pid]);
+      expect(fs.existsSync(folder)).toBe(false);
+    } finally {
+      await testInfraScript.stop({ dir, rm: true });
+      fs.rmSync(closed, { recursive: true, force: true });
+    }
+  });
+
   test('its server process does not run as root', () => {
     const status = fs.readFileSync(`/proc/${infra.postgres.pid}/status`, 'utf8');
     expect(Number(/^Uid:\s+(\d+)/m.exec(status)![1])).not.toBe(0);

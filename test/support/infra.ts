@@ -31,6 +31,8 @@ export interface Postgres {
   password: string;
   /** the server's self-signed certificate (SAN localhost, 127.0.0.1): it offers TLS */
   caFile: string;
+  /** the cluster's folder: DIR/postgres, or one in the temp dir when the unprivileged user cannot enter DIR */
+  folder: string;
   /** the postmaster, run as an unprivileged user when the tests run as root */
   pid: number;
 }
