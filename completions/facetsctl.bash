@@ -31,8 +31,8 @@ _facetsctl_options() {
     'promote') echo '-s --service --from --to --artifact -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'history') echo '-o --output --jq -s --service -e --environment --kind --limit --offset --no-trunc --diff -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'render') echo '-e --environment --output-dir --allow-unresolved -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'serve') echo '-p --port --host --db --reference-only -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'serve token') echo '--db --name -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'serve') echo '-p --port --host --db --database --database-pool --reference-only -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'serve token') echo '--db --database --name -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'completion') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'ci configure') echo '-s --service --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --no-promotion --tag-pattern --deny-tag --promoted-only -f --from-file --reset -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
@@ -113,7 +113,10 @@ _facetsctl_option_value() {
     'serve -p'|'serve --port') echo '*' ;;
     'serve --host') echo '*' ;;
     'serve --db') echo '<files>' ;;
+    'serve --database') echo '*' ;;
+    'serve --database-pool') echo '*' ;;
     'serve token --db') echo '<files>' ;;
+    'serve token --database') echo '*' ;;
     'serve token --name') echo '*' ;;
     'ci configure -s'|'ci configure --service') echo '@services' ;;
     'ci configure --strategy') echo '=project service manual' ;;

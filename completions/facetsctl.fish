@@ -33,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --database --database-pool --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -174,12 +174,15 @@ complete -c facetsctl -n "__facetsctl_using 'history'" -l diff -x -d 'what chang
 complete -c facetsctl -n "__facetsctl_using 'render'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'the environment whose images go in (as `resolve -e` shows them)'
 complete -c facetsctl -n "__facetsctl_using 'render'" -l output-dir -r -F -d 'write each input there (a directory keeps its layout) instead of standard output'
 complete -c facetsctl -n "__facetsctl_using 'render'" -l allow-unresolved -d 'leave references that do not resolve in place, with a warning, instead of fai...'
-complete -c facetsctl -n "__facetsctl_using 'serve'" -a token -d 'Mint a new admin token on the database file (for its owner; not over HTTP), p...'
+complete -c facetsctl -n "__facetsctl_using 'serve'" -a token -d 'Mint a new admin token on the database file or PostgreSQL database (for its o...'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -s p -l port -x -d 'port (0 picks a free one)'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l host -x -d 'address to bind'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l db -r -F -d 'SQLite file (default: .facets/state.db beside the blueprint; env FACETS_DB)'
+complete -c facetsctl -n "__facetsctl_using 'serve'" -l database -x -d 'PostgreSQL instead of SQLite: postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=...'
+complete -c facetsctl -n "__facetsctl_using 'serve'" -l database-pool -x -d 'connections to PostgreSQL per instance (default 10)'
 complete -c facetsctl -n "__facetsctl_using 'serve'" -l reference-only -d 'Facets API operations only: the extensions answer 404, as on Facets'
 complete -c facetsctl -n "__facetsctl_using 'serve token'" -l db -r -F -d 'SQLite file serve uses (default: .facets/state.db beside the blueprint; env F...'
+complete -c facetsctl -n "__facetsctl_using 'serve token'" -l database -x -d 'the PostgreSQL database serve uses (env FACETS_DATABASE_URL)'
 complete -c facetsctl -n "__facetsctl_using 'serve token'" -l name -x -d 'a name for the token, to tell it apart later'
 complete -c facetsctl -n "__facetsctl_argument 'completion' 0" -a 'bash zsh fish'
 complete -c facetsctl -n "__facetsctl_using 'ci'" -a configure -d 'Configure CI/CD for the project, or for one service (which then stops inherit...'

@@ -12,9 +12,10 @@ const OUTFILE = path.join(REPO, 'dist', 'cli', 'facetsctl.js');
 
 /**
  * Left out of the bundle, loaded from node_modules when used: native code (better-sqlite3), and what only some
- * commands need (fastify: serve; inquirer: prompts on a terminal; ora: the spinner on a terminal; jq-wasm: --jq, 1.3 MB).
+ * commands need (fastify: serve; pg: serve on PostgreSQL; inquirer: prompts on a terminal; ora: the spinner on a terminal;
+ * jq-wasm: --jq, 1.3 MB).
  */
-const EXTERNAL = ['better-sqlite3', 'fastify', 'inquirer', 'ora', 'jq-wasm'];
+const EXTERNAL = ['better-sqlite3', 'fastify', 'pg', 'inquirer', 'ora', 'jq-wasm'];
 
 /**
  * Parts of dependencies that facetsctl never runs but that their packages load at start-up, each replaced by a module

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the tests, the quickstart and the bench need (a Docker engine, the
-# CNCF registry, htpasswd, openssl, jq, zsh, fish), only those missing. A no-op when all are there.
+# CNCF registry, PostgreSQL, htpasswd, openssl, jq, zsh, fish), only those missing. A no-op when all are there.
 # Run by `npm test` (pretest), `npm run quickstart` and .ci/run, so a fresh machine needs nothing by hand.
 set -euo pipefail
 
-APT_PACKAGES=(docker.io docker-registry apache2-utils openssl jq zsh fish util-linux)
+APT_PACKAGES=(docker.io docker-registry postgresql apache2-utils openssl jq zsh fish util-linux)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -21,7 +21,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
 fi
 
 echo "==> installing ${missing[*]}" >&2
-# Keep package scripts from starting a system dockerd: the tests start their own, private one.
+# Keep package scripts from starting a system dockerd or postgres: the tests start their own, private ones.
 created_policy=0
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 'use strict';
-// Real servers for tests: a private dockerd and docker-registry variants (open, basic, token, tls) on 127.0.0.1.
-// Usage: node scripts/test-infra.js start [--dir DIR] [--only dockerd,open,basic,token,tls]
+// Real servers for tests: a private dockerd, docker-registry variants (open, basic, token, tls) and a PostgreSQL on 127.0.0.1.
+// Usage: node scripts/test-infra.js start [--dir DIR] [--only dockerd,open,basic,token,tls,postgres]
 //        node scripts/test-infra.js stop  [--dir DIR] [--rm]
 // `start` prints DIR/infra.json's content and reuses a live set-up; `stop` stops by PID (TERM, then KILL).
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnDaemon, isAlive, stopRecorded, freePort, probe, waitUntil, run } = require('./lib/infra-process');
+const { startPostgres, postgresAnswers, removePostgresFolder } = require('./lib/postgres');
 
-const COMPONENTS = ['dockerd', 'open', 'basic', 'token', 'tls'];
+const COMPONENTS = ['dockerd', 'open', 'basic', 'token', 'tls', 'postgres'];
 const TEST_IMAGE = 'facetsctl-test/hello:1';
 const TOKEN_SERVICE = 'facetsctl-test-registry';
 const TOKEN_ISSUER = 'facetsctl-test-token-issuer';
@@ -154,7 +155,8 @@ async function reusable(dir, only) {
       if (!isAlive(infra.dockerdPid)) return undefined;
       if ((await probe('http://docker/_ping', { socketPath: infra.dockerHost.replace(/^unix:\/\//, '') })) !== 200) return undefined;
     }
-    for (const name of only.filter((n) => n !== 'dockerd')) {
+    if (only.includes('postgres') && !postgresAnswers(infra.postgres)) return undefined;
+    for (const name of only.filter((n) => n !== 'dockerd' && n !== 'postgres')) {
       const registry = infra.registries && infra.registries[name];
       if (!registry || !isAlive(registry.pid) || (registry.tokenServerPid && !isAlive(registry.tokenServerPid))) return undefined;
       const ca = registry.caFile ? fs.readFileSync(registry.caFile) : undefined;
@@ -176,10 +178,11 @@ async function start({ dir, only }) {
     const engine = only.includes('dockerd')
       ? startDockerd(dir).then(async (started) => Object.assign(infra, started, { testImage: await buildTestImage(dir, started.dockerHost) }))
       : Promise.resolve();
-    const registries = only.filter((name) => name !== 'dockerd').map(async (name) => {
+    const registries = only.filter((name) => name in REGISTRIES).map(async (name) => {
       infra.registries[name] = await REGISTRIES[name](dir);
     });
-    const results = await Promise.allSettled([engine, ...registries]);
+    const postgres = only.includes('postgres') ? startPostgres(dir).then((started) => (infra.postgres = started)) : Promise.resolve();
+    const results = await Promise.allSettled([engine, ...registries, postgres]);
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
   } catch (error) {
@@ -193,7 +196,10 @@ async function start({ dir, only }) {
 async function stop({ dir, rm }) {
   const stopped = await stopRecorded(dir);
   fs.rmSync(infraFile(dir), { force: true });
-  if (rm) fs.rmSync(dir, { recursive: true, force: true });
+  if (rm) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    removePostgresFolder(dir);
+  }
   return stopped;
 }
 

@@ -13,16 +13,21 @@ function pidsDir(dir) {
   return path.join(dir, 'pids');
 }
 
-/** Starts `command` detached (own session and process group), logs to `logFile`, records DIR/pids/NAME.pid. */
-function spawnDaemon(dir, name, command, args, logFile) {
+/**
+ * Starts `command` detached (own session and process group), logs to `logFile`, records DIR/pids/NAME.pid.
+ * `as` ({uid, gid}) runs it as another user, e.g. a server that refuses root. `owner` is what its command line names
+ * when that is not DIR (recorded in DIR/pids/NAME.owner), so that stop still recognises it.
+ */
+function spawnDaemon(dir, name, command, args, logFile, as = {}, owner = dir) {
   fs.mkdirSync(pidsDir(dir), { recursive: true });
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log], ...as });
   fs.closeSync(log);
   child.on('error', () => {}); // reported by the readiness wait, with the log file
   child.unref();
   if (child.pid === undefined) throw new Error(`cannot start ${command}: not installed or not executable (see ${logFile})`);
   fs.writeFileSync(path.join(pidsDir(dir), `${name}.pid`), String(child.pid));
+  if (owner !== dir) fs.writeFileSync(path.join(pidsDir(dir), `${name}.owner`), owner);
   return child.pid;
 }
 
@@ -88,11 +93,14 @@ async function stopRecorded(dir) {
   await Promise.all(
     names.map(async (file) => {
       const pid = Number(fs.readFileSync(path.join(folder, file), 'utf8').trim());
-      if (isAlive(pid) && belongsTo(pid, dir)) {
+      const ownerFile = path.join(folder, file.replace(/\.pid$/, '.owner'));
+      const owner = fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, 'utf8') : dir;
+      if (isAlive(pid) && belongsTo(pid, owner)) {
         if (!(await stopPid(pid))) throw new Error(`process ${pid} (${file}) did not stop`);
         stopped.push({ name: file.replace(/\.pid$/, ''), pid });
       }
       fs.rmSync(path.join(folder, file), { force: true });
+      fs.rmSync(ownerFile, { force: true });
     }),
   );
   return stopped;

@@ -5,6 +5,7 @@ import { HttpControlPlane } from '../../src/api/http-client';
 import type { FacetsError } from '../../src/core/errors';
 import type { RegisterResult } from '../../src/api/control-plane';
 import { makeProjectDir, pinned, PROJECT, type ProjectDir } from '../contract/project';
+import { createDatabase } from '../support/postgres';
 import { spawnServe, type ServeProcess } from './serve-process';
 
 const CONFIG = {
@@ -13,18 +14,53 @@ const CONFIG = {
   promotionHierarchy: ['dev', 'staging', 'production'],
 };
 
-describe('Concurrent registrations through serve', () => {
+interface Deployment {
+  /** One client per serve instance; calls alternate between them. */
+  clients: HttpControlPlane[];
+  stop(): Promise<void>;
+}
+
+/** One serve on a SQLite file, or two serve instances on one PostgreSQL database. */
+const DEPLOYMENTS: Array<[string, (project: ProjectDir) => Promise<Deployment>]> = [
+  ['one serve on SQLite', async (project) => {
+    const server = await spawnServe({ blueprint: project.blueprint, db: project.db });
+    return { clients: [new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: server.adminToken, retries: 0 })], stop: () => server.stop() };
+  }],
+  ['two serve instances on one PostgreSQL database', async (project) => {
+    const database = await createDatabase();
+    const servers: ServeProcess[] = [];
+    try {
+      for (let i = 0; i < 2; i++) servers.push(await spawnServe({ blueprint: project.blueprint, db: project.db, database: database.url }));
+    } catch (e) {
+      await Promise.all(servers.map((s) => s.stop()));
+      await database.drop();
+      throw e;
+    }
+    const token = servers[0].adminToken;
+    return {
+      clients: servers.map((s) => new HttpControlPlane({ baseUrl: s.url, username: 'admin', token, retries: 0 })),
+      stop: async () => {
+        await Promise.all(servers.map((s) => s.stop()));
+        await database.drop();
+      },
+    };
+  }],
+];
+
+describe.each(DEPLOYMENTS)('Concurrent registrations through %s', (_label, deploy) => {
   let project: ProjectDir;
-  let server: ServeProcess;
+  let deployment: Deployment;
   let client: HttpControlPlane;
+  /** The i-th call's instance, round-robin. */
+  const via = (i: number) => deployment.clients[i % deployment.clients.length];
   beforeEach(async () => {
     project = makeProjectDir('facetsctl-concurrency-');
-    server = await spawnServe({ blueprint: project.blueprint, db: project.db });
-    client = new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: server.adminToken, retries: 0 });
+    deployment = await deploy(project);
+    client = deployment.clients[0];
     await client.configureCi({ project: PROJECT, config: CONFIG });
   });
   afterEach(async () => {
-    await server.stop();
+    await deployment.stop();
     project.remove();
   });
 
@@ -36,8 +72,8 @@ describe('Concurrent registrations through serve', () => {
     const results = await Promise.all(
       uris.map((artifactUri, i) =>
         i % 2
-          ? client.registerArtifact({ project: PROJECT, service: 'checkout', artifactUri, target: { kind: 'environment', value: 'dev' } })
-          : client.registerArtifact({ project: PROJECT, service: 'checkout', artifactUri, target: { kind: 'metadata' }, metadata: { BRANCH_NAME: 'main' } }),
+          ? via(i >> 1).registerArtifact({ project: PROJECT, service: 'checkout', artifactUri, target: { kind: 'environment', value: 'dev' } })
+          : via(i >> 1).registerArtifact({ project: PROJECT, service: 'checkout', artifactUri, target: { kind: 'metadata' }, metadata: { BRANCH_NAME: 'main' } }),
       ),
     );
     const stored = await listAll('checkout');
@@ -53,14 +89,33 @@ describe('Concurrent registrations through serve', () => {
     expect(new Set(stored.map((a) => a.id))).toEqual(new Set(results.map((r) => r.artifact.id)));
   });
 
+  test('the first interactions with a service on every instance at once make one CI name', async () => {
+    const integrations = await Promise.all(Array.from({ length: 20 }, (_, i) => via(i).ensureCiIntegration(PROJECT, 'legacy')));
+    expect(new Set(integrations.map((i) => i.ciName)).size).toBe(1);
+    expect((await client.listCiIntegrations(PROJECT)).filter((i) => i.resourceName === 'legacy')).toHaveLength(1);
+  });
+
+  test('20 concurrent attaches on one environment: each a revision of its own, the last one wins, none lost', async () => {
+    await client.setImageStrategy(PROJECT, 'legacy', 'MANUAL');
+    const images = Array.from({ length: 20 }, (_, i) => pinned('shop/legacy', `7.${i}.0`, `legacy-${i}`));
+    const overrides = await Promise.all(
+      images.map((image, i) => via(i).attachImage({ project: PROJECT, service: 'legacy', environment: 'dev', image, artifactType: 'docker_image', registry: 'local', repository: 'shop/legacy', tag: `7.${i}.0` })),
+    );
+    expect(overrides.map((o) => o.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const last = overrides.find((o) => o.revision === 20)!;
+    expect(await client.getOverride(PROJECT, 'legacy', 'dev')).toMatchObject({ image: last.image, revision: 20 });
+    const history = await client.history(PROJECT, 'legacy', { environment: 'dev', kinds: ['ATTACHED'], limit: 100 });
+    expect(history.items.map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => 20 - i));
+  });
+
   test('a reset while others register leaves a consistent state', async () => {
     const register = (i: number) =>
-      client.registerArtifact({ project: PROJECT, service: 'cart', artifactUri: pinned('shop/cart', `3.0.${i}`, `race-${i}`), target: { kind: 'environment', value: 'dev' } }).then(
+      via(i).registerArtifact({ project: PROJECT, service: 'cart', artifactUri: pinned('shop/cart', `3.0.${i}`, `race-${i}`), target: { kind: 'environment', value: 'dev' } }).then(
         (result) => ({ ok: true as const, result }),
         (error: { kind: string }) => ({ ok: false as const, error }),
       );
     const first = Array.from({ length: 25 }, (_, i) => register(i));
-    const reset = client.resetCi(PROJECT);
+    const reset = via(1).resetCi(PROJECT);
     const second = Array.from({ length: 25 }, (_, i) => register(25 + i));
     const outcomes = await Promise.all([...first, ...second]);
     const deleted = await reset;

@@ -13,10 +13,12 @@ test('`facetsctl serve --help` names --reference-only', () => {
   expect(help).toMatch(/--reference-only\s+Facets API operations only/);
 });
 
-test("serve's OpenAPI document of --reference-only lists no extension operation", () => {
+test("serve's OpenAPI document of --reference-only lists no extension operation but the load balancer's probes", () => {
   const doc = parse(execFileSync(process.execPath, [serveMain, '--openapi', '--reference-only'], { encoding: 'utf8' }));
   const operations = Object.entries(doc.paths as Record<string, Record<string, Record<string, unknown>>>).flatMap(([p, item]) => Object.entries(item).map(([method, op]) => ({ p, method, op })));
-  expect(operations.filter(({ p, op }) => p.startsWith(`${V1}/facetsctl/`) || op['x-facetsctl-extension'])).toEqual([]);
+  const probes = ['/healthz', '/readyz'];
+  expect(operations.filter(({ p, op }) => !probes.includes(p) && (p.startsWith(`${V1}/facetsctl/`) || op['x-facetsctl-extension']))).toEqual([]);
+  expect(operations.filter(({ p }) => probes.includes(p)).map(({ p, op }) => [p, op.security])).toEqual(probes.map((p) => [p, []]));
   expect(operations.map(({ p, method }) => `${method} ${p}`)).toContain(`get ${V1}/ci-cd/{stackName}`);
 });
 

@@ -13,23 +13,34 @@ export interface ServeProcess {
   adminToken?: string;
   pid: number;
   stdout: string;
+  /** stderr so far */
+  stderr: string;
+  /** The exit code once the process has exited (null: ended by a signal). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
 export interface SpawnServeOptions {
   blueprint: string;
+  /** The SQLite file; or, with `database`, ignored. */
   db: string;
+  /** postgres://... : serve on PostgreSQL instead of the SQLite file. */
+  database?: string;
   port?: number;
+  /** More arguments for serve, e.g. --database-pool 1. */
+  extraArgs?: string[];
   env?: Record<string, string>;
   timeoutMs?: number;
 }
 
 export async function spawnServe(options: SpawnServeOptions): Promise<ServeProcess> {
   if (!fs.existsSync(serveMain)) throw new Error(`${serveMain} is missing: run \`npm run build\` first (npm test does)`);
-  const args = [serveMain, '--port', String(options.port ?? 0), '--blueprint', options.blueprint, '--db', options.db];
+  const store = options.database ? ['--database', options.database] : ['--db', options.db];
+  const args = [serveMain, '--port', String(options.port ?? 0), '--blueprint', options.blueprint, ...store, ...(options.extraArgs ?? [])];
   const child = spawn(process.execPath, args, { cwd: path.dirname(options.blueprint), env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = () => stopChild(child);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -60,6 +71,10 @@ export async function spawnServe(options: SpawnServeOptions): Promise<ServeProce
     get stdout() {
       return stdout;
     },
+    get stderr() {
+      return stderr;
+    },
+    exited,
     stop,
   };
 }

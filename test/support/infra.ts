@@ -22,6 +22,20 @@ export interface TlsRegistry extends OpenRegistry {
   /** https://127.0.0.1:PORT; its self-signed certificate (SAN localhost, 127.0.0.1) is `caFile` */
   caFile: string;
 }
+export interface Postgres {
+  /** postgres://facets:PASSWORD@127.0.0.1:PORT/postgres, a superuser; tests create their own databases */
+  url: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  /** the server's self-signed certificate (SAN localhost, 127.0.0.1): it offers TLS */
+  caFile: string;
+  /** the cluster's folder: DIR/postgres, or one in the temp dir when the unprivileged user cannot enter DIR */
+  folder: string;
+  /** the postmaster, run as an unprivileged user when the tests run as root */
+  pid: number;
+}
 export interface Infra {
   dir: string;
   /** unix:///.../docker.sock of the private engine */
@@ -30,6 +44,7 @@ export interface Infra {
   /** facetsctl-test/hello:1, built into the engine (FROM scratch + one file) */
   testImage: string;
   registries: { open: OpenRegistry; basic: BasicRegistry; token: TokenRegistry; tls: TlsRegistry };
+  postgres: Postgres;
 }
 
 export const INFRA_ENV = 'FACETS_TEST_INFRA';

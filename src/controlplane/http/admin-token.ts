@@ -1,15 +1,18 @@
-// `serve token`: the owner of the database file mints a new admin token on the file itself, not over HTTP.
+// `serve token`: the owner of the database (SQLite file or PostgreSQL) mints a new admin token on it directly, not over HTTP.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { FacetsError } from '../../core/errors';
 import { findBlueprint, stateDbPath } from '../discovery';
+import { openedDatabase, openPostgresStore } from '../store/postgres';
 import { openStore } from '../store/sqlite';
 import { ADMIN_USERNAME, createToken } from './auth';
 
 export interface AdminTokenOptions {
   /** --db; else env FACETS_DB; else <blueprint dir>/.facets/state.db, as serve finds it. */
   dbPath?: string;
+  /** --database postgres://...; else env FACETS_DATABASE_URL (unless --db), as serve finds it. */
+  databaseUrl?: string;
   blueprintPath?: string;
   /** The token's name, to tell tokens apart later. */
   name?: string;
@@ -28,15 +31,17 @@ export interface MintedAdminToken {
 export const DEFAULT_TOKEN_NAME = 'admin token (serve token)';
 const MAX_NAME = 100;
 const WHICH_DB = 'pass --db with the state database `facetsctl serve` uses (its start-up lines name it)';
+const WHICH_POSTGRES = 'pass --database with the PostgreSQL database `facetsctl serve` runs on (its start-up lines name it)';
 
 export async function mintAdminToken(options: AdminTokenOptions): Promise<MintedAdminToken> {
   const name = options.name ?? DEFAULT_TOKEN_NAME;
   if (!name.trim() || name.length > MAX_NAME || /[\p{Cc}]/u.test(name)) {
     throw new FacetsError('USAGE', `--name must be 1 to ${MAX_NAME} printable characters`, 'e.g. --name "laptop of alice"');
   }
-  const db = databaseOf(options);
-  requireFacetsDatabase(db);
-  const store = await openStore(db);
+  const postgres = openedDatabase({ url: options.databaseUrl, dbPath: options.dbPath }, options.env);
+  const db = postgres ? postgres.where : databaseOf(options);
+  if (!postgres) requireFacetsDatabase(db);
+  const store = postgres ? await openPostgresStore(postgres.url, { poolSize: 1, existingOnly: { hint: WHICH_POSTGRES } }) : await openStore(db);
   try {
     const token = await createToken(store, ADMIN_USERNAME, name);
     return { username: ADMIN_USERNAME, name, db, token };

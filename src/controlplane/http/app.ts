@@ -1,8 +1,9 @@
-// The fastify application: Basic auth on every route, the route table, and one error shape.
+// The fastify application: Basic auth on every route but the probes, the route table, and one error shape.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Identity, ServeControlPlane } from '../types';
 import { authenticate, type TokenStore } from './auth';
 import { errorHandler } from './errors';
+import { PROBE_PATHS, registerProbes } from './probes';
 import { fastifyPath, type RouteSpec } from './route';
 import { ROUTES } from './routes';
 import { forValidation } from './schemas';
@@ -11,6 +12,8 @@ export interface ServeBackend {
   /** The control plane acting as this user (events record who did what). */
   controlPlaneFor(identity: Identity): ServeControlPlane;
   tokens: TokenStore;
+  /** Whether requests can be served now: the store is open and its database answers. */
+  ready(): Promise<boolean>;
 }
 
 export interface RegisteredRoute {
@@ -49,6 +52,7 @@ export function createApp(backend: ServeBackend, log: (line: string) => void, ro
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+    if (PROBE_PATHS.includes(request.routeOptions.url ?? '')) return;
     const result = await authenticate(backend.tokens, request.headers.authorization);
     if (!result.ok) {
       // WWW-Authenticate tells a refused login from serve's other AUTH answers (registry credentials it lacks).
@@ -58,12 +62,18 @@ export function createApp(backend: ServeBackend, log: (line: string) => void, ro
     request.identity = result.identity;
   });
 
+  // Stopping (SIGTERM): answers in flight close their connection, so the drain ends with them, not at a keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (!app.server.listening) reply.header('connection', 'close');
+  });
+
   app.setErrorHandler(errorHandler(log));
   // What a Facets (Spring) control plane answers for a path it has no handler for: clients tell "not offered" by it.
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type('application/json').send({ timestamp: new Date().toISOString(), status: 404, error: 'Not Found', path: request.url.split('?')[0] });
   });
 
+  registerProbes(app, () => backend.ready());
   for (const route of routes) {
     const schema: Record<string, unknown> = {};
     if (route.body) schema.body = forValidation(route.body);

@@ -1,4 +1,4 @@
-// Standalone entry of `serve` (node dist/controlplane/http/main.js --port N --db FILE --blueprint FILE --host H,
+// Standalone entry of `serve` (node dist/controlplane/http/main.js --port N --db FILE | --database URL --blueprint FILE --host H,
 // or `token --db FILE [--name N] [--json]`); `facetsctl serve` and `facetsctl serve token` do the same.
 import { FacetsError, EXIT_CODES } from '../../core/errors';
 import { mintAdminToken, type MintedAdminToken } from './admin-token';
@@ -57,7 +57,7 @@ export function printMintedToken(minted: MintedAdminToken, json: boolean, io: Se
   io.err(loginLine());
 }
 
-const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE] [--blueprint FILE] [--reference-only] | token [--db FILE] [--blueprint FILE] [--name N] [--json] | --openapi [--reference-only]';
+const USAGE = 'usage: main.js [--port N] [--host HOST] [--db FILE | --database postgres://... [--database-pool N]] [--blueprint FILE] [--reference-only] | token [--db FILE | --database URL] [--blueprint FILE] [--name N] [--json] | --openapi [--reference-only]';
 
 export interface ServeArgs extends RunServeOptions {
   openapi?: boolean;
@@ -81,6 +81,12 @@ export function parseServeArgs(argv: string[]): ServeArgs {
       if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw badPort(v);
       options.port = Number(v);
     } else if (flag === '--host' && !token) options.host = value();
+    else if (flag === '--database') options.databaseUrl = value();
+    else if (flag === '--database-pool' && !token) {
+      const v = value();
+      if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 1000) throw new FacetsError('USAGE', `--database-pool must be an integer from 1 to 1000 (got "${v}")`, USAGE);
+      options.databasePool = Number(v);
+    }
     else if (flag === '--name' && token) token.name = value();
     else if (flag === '--json' && token) token.json = true;
     else if (flag === '--db') options.dbPath = value();
@@ -101,7 +107,7 @@ if (require.main === module) {
       return;
     }
     if (options.token) {
-      const minted = await mintAdminToken({ dbPath: options.dbPath, blueprintPath: options.blueprintPath, name: options.token.name, cwd: process.cwd(), env: process.env });
+      const minted = await mintAdminToken({ dbPath: options.dbPath, databaseUrl: options.databaseUrl, blueprintPath: options.blueprintPath, name: options.token.name, cwd: process.cwd(), env: process.env });
       printMintedToken(minted, options.token.json, io);
       return;
     }

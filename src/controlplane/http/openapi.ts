@@ -72,11 +72,24 @@ function operation(route: RouteSpec, convert: (v: unknown) => unknown): Doc {
   return op;
 }
 
+const probe = (operationId: string, summary: string, unavailable?: string): Doc => {
+  const status = (value: string) => ({ type: 'object', required: ['status'], properties: { status: { type: 'string', enum: [value] } } });
+  const responses: Doc = { '200': { description: 'ok', content: { 'application/json': { schema: status('ok') } } } };
+  if (unavailable) responses['503'] = { description: unavailable, content: { 'application/json': { schema: status('unavailable') } } };
+  return { get: { operationId, summary, 'x-facetsctl-extension': true, security: [], responses } };
+};
+
+/** For a load balancer: no auth, no details. */
+const PROBES: Record<string, Doc> = {
+  '/healthz': probe('healthz', 'The process answers'),
+  '/readyz': probe('readyz', 'The database answers and serve is not stopping', 'The database does not answer within 2 s, or serve is stopping'),
+};
+
 export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Doc {
   const components: Record<string, unknown> = {};
   const convert = schemaConverter(components);
   convert(ErrorDetails);
-  const paths: Record<string, Doc> = {};
+  const paths: Record<string, Doc> = { ...PROBES };
   for (const route of routes) {
     paths[route.path] ??= {};
     paths[route.path][route.method.toLowerCase()] = operation(route, convert);
@@ -87,7 +100,7 @@ export function buildOpenApiDocument(routes: RouteSpec[] = ROUTES): Doc {
       title: 'facetsctl serve',
       version: '1.0',
       description:
-        'The control plane that `facetsctl serve` exposes: the Facets control-plane paths and bodies (facets-api/openapi.yaml) that facetsctl uses, plus additions marked x-facetsctl-extension. Every operation needs HTTP Basic auth: username and personal access token. Errors are {code, message, hint?}.',
+        'The control plane that `facetsctl serve` exposes: the Facets control-plane paths and bodies (facets-api/openapi.yaml) that facetsctl uses, plus additions marked x-facetsctl-extension. Every operation but /healthz and /readyz needs HTTP Basic auth: username and personal access token. Errors are {code, message, hint?}.',
     },
     security: [{ basicAuth: [] }],
     paths,

@@ -3,6 +3,7 @@ import { loadBlueprint } from '../blueprint';
 import { findBlueprint, stateDbPath } from '../discovery';
 import { startService } from '../embedded';
 import type { ControlPlaneService } from '../service';
+import { openPostgresStore, openedDatabase } from '../store/postgres';
 import { openStore } from '../store/sqlite';
 import { lockTimeoutFromEnv } from '../store/sqlite-busy';
 import type { Identity, RegistryBrowser } from '../types';
@@ -19,6 +20,10 @@ export interface ServeOptions {
   port?: number;
   /** --db; else env FACETS_DB; else <blueprint dir>/.facets/state.db. */
   dbPath?: string;
+  /** --database postgres://...; else env FACETS_DATABASE_URL; else the SQLite file (dbPath). */
+  databaseUrl?: string;
+  /** --database-pool: connections to PostgreSQL per instance. */
+  databasePool?: number;
   /** --blueprint; else env FACETS_BLUEPRINT; else facets.yaml upward from cwd. */
   blueprintPath?: string;
   cwd?: string;
@@ -37,6 +42,7 @@ export interface RunningServer {
   port: number;
   project: string;
   blueprintPath: string;
+  /** The SQLite file, or the PostgreSQL URL without its password. */
   dbPath: string;
   /** Set only while the database has no token (its first successful start): the admin's token, shown once. */
   adminToken?: string;
@@ -53,7 +59,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const requestedPort = options.port ?? 0;
   if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw badPort(requestedPort);
   const blueprint = loadBlueprint(findBlueprint({ flag: options.blueprintPath, env: env.FACETS_BLUEPRINT, cwd }));
-  const dbPath = stateDbPath(blueprint.path, options.dbPath ?? env.FACETS_DB, cwd);
+  const database = openedDatabase({ url: options.databaseUrl, pool: options.databasePool, dbPath: options.dbPath }, env);
+  const dbPath = database ? database.where : stateDbPath(blueprint.path, options.dbPath ?? env.FACETS_DB, cwd);
   // The address first: a start that cannot listen has created and stored nothing, not even the database file.
   const backend = deferredBackend();
   const { app, registered } = createApp(backend, log, routesFor(options.referenceOnly));
@@ -64,11 +71,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   let store: Store | undefined;
   try {
-    store = await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env) });
+    store = database ? await openPostgresStore(database.url, { poolSize: database.pool }) : await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env) });
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
     const perUser = new Map<string, ControlPlaneService>();
+    const opened = store;
+    let closing = false;
     backend.open({
       tokens: store,
+      ready: async () => !closing && (await opened.ping().then(() => true, () => false)),
       controlPlaneFor: (identity: Identity) => {
         let cp = perUser.get(identity.username);
         if (!cp) perUser.set(identity.username, (cp = service.forIdentity(identity)));
@@ -80,7 +90,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : requestedPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    const opened = store;
     let closed = false;
     return {
       url: `http://${urlHost}:${port}`,
@@ -93,7 +102,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       routes: registered,
       close: async () => {
         if (closed) return;
-        closed = true;
+        closed = closing = true;
+        // Stops accepting, answers 503 on kept-alive connections, and waits for the requests in flight.
         await app.close();
         await opened.close();
       },
@@ -118,6 +128,7 @@ function deferredBackend(): ServeBackend & { open(backend: ServeBackend): void; 
       findApiTokens: async (username) => (await ready).tokens.findApiTokens(username),
       countApiTokens: async () => (await ready).tokens.countApiTokens(),
     },
+    ready: async () => (opened ? opened.ready() : false),
     // Called by route handlers only, after authentication waited for the store.
     controlPlaneFor: (identity) => (opened as ServeBackend).controlPlaneFor(identity),
     open(backend) {

@@ -1,6 +1,6 @@
 // The Store over kysely's query builder (portable SQL); opening and transactions are per dialect.
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, ImageVersionPolicy, Override, Project, RegistrationType, CiStrategy } from '../../core/model';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
@@ -284,6 +284,10 @@ export class SqlStore implements Store {
 
   async countApiTokens(): Promise<number> {
     return Number((await this.db.selectFrom('api_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   close(): Promise<void> {

@@ -1,8 +1,11 @@
-// Versioned schema for the SQLite store, applied in order when the store opens (sqlite.ts). Never edit a shipped migration: add one.
+// Versioned schema of the store, SQLite and PostgreSQL alike (dialect.ts holds the differences), applied in order when
+// the store opens (migrate.ts). Never change what a shipped migration does: add one.
 import { sql, type Kysely, type Migration } from 'kysely';
+import { autoKey } from './dialect';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
+    const key = autoKey(db);
     await db.schema.createTable('projects').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('synced_at', 'text', (c) => c.notNull())
       .addColumn('initial_ci_applied_at', 'text')
       .execute();
@@ -54,7 +57,7 @@ const initial: Migration = {
       .execute();
     await db.schema
       .createTable('ci_configs')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', key.type, key.build)
       .addColumn('project', 'text', (c) => c.notNull().references('projects.name'))
       .addColumn('service', 'text')
       .addColumn('scope', 'text', (c) => c.notNull())
@@ -67,7 +70,7 @@ const initial: Migration = {
       .execute();
     await db.schema
       .createTable('routing_rules')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', key.type, key.build)
       .addColumn('config_id', 'integer', (c) => c.notNull().references('ci_configs.id').onDelete('cascade'))
       .addColumn('position', 'integer', (c) => c.notNull())
       .addColumn('metadata_key', 'text', (c) => c.notNull())
@@ -79,13 +82,13 @@ const initial: Migration = {
     await db.schema.createIndex('routing_rules_config').on('routing_rules').columns(['config_id', 'position']).execute();
     await db.schema
       .createTable('promotion_workflows')
-      .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('id', key.type, key.build)
       .addColumn('config_id', 'integer', (c) => c.notNull().unique().references('ci_configs.id').onDelete('cascade'))
       .addColumn('hierarchy', 'text', (c) => c.notNull())
       .execute();
     await db.schema
       .createTable('artifacts')
-      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('seq', key.type, key.build)
       .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('ci_name', 'text', (c) => c.notNull().references('ci_integrations.ci_name'))
       .addColumn('artifact_uri', 'text', (c) => c.notNull())
@@ -126,7 +129,7 @@ const initial: Migration = {
       .execute();
     await db.schema
       .createTable('events')
-      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('seq', key.type, key.build)
       .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('project', 'text', (c) => c.notNull())
       .addColumn('resource_name', 'text')
@@ -161,9 +164,10 @@ const queryIndexes: Migration = {
 /** An artifact knows every tag it was registered under; each artifact's own tag is carried over. */
 const artifactTags: Migration = {
   async up(db: Kysely<any>) {
+    const key = autoKey(db);
     await db.schema
       .createTable('artifact_tags')
-      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('seq', key.type, key.build)
       .addColumn('artifact_id', 'text', (c) => c.notNull().references('artifacts.id').onDelete('cascade'))
       .addColumn('tag', 'text', (c) => c.notNull())
       .addColumn('artifact_uri', 'text', (c) => c.notNull())

@@ -7,7 +7,7 @@ import { Kysely, sql, SqliteDialect, type Driver, type KyselyConfig } from 'kyse
 import { FacetsError } from '../../core/errors';
 import type { Database } from './schema';
 import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, isBusy, lockedError, retryBusy, type LockWait } from './sqlite-busy';
-import { SQLITE_MIGRATIONS } from './sqlite-migrations';
+import { migrate, schemaIsCurrent } from './migrate';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
 
@@ -53,7 +53,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     await retryBusy(wait, () => connection.pragma('journal_mode = WAL'));
     connection.pragma('foreign_keys = ON');
     connection.pragma('synchronous = NORMAL');
-    if (!(await schemaIsCurrent(db))) await transaction((trx) => migrate(trx, dbPath));
+    if (!(await schemaIsCurrent(db))) await transaction((trx) => migrate(trx, dbPath, NEWER_DATABASE_HINT));
   } catch (e) {
     await db.destroy();
     throw e;
@@ -61,43 +61,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   return new SqlStore(db, transaction, () => db.destroy());
 }
 
-/** Every migration this build knows, in the order they apply. */
-const KNOWN_MIGRATIONS = Object.keys(SQLITE_MIGRATIONS).sort();
 const NEWER_DATABASE_HINT = 'the database may be from a newer facetsctl; use a matching version or another --db';
-
-const appliedMigrations = async (db: Kysely<any>): Promise<string[]> =>
-  (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
-
-/** Every migration this build knows is recorded as applied (and no other): a read, no lock to take. */
-async function schemaIsCurrent(db: Kysely<Database>): Promise<boolean> {
-  const table = await sql`select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(db);
-  if (table.rows.length === 0) return false;
-  const applied = await appliedMigrations(db);
-  return applied.length === KNOWN_MIGRATIONS.length && applied.every((name, i) => name === KNOWN_MIGRATIONS[i]);
-}
-
-/**
- * Applies the missing migrations in order, inside the caller's write transaction: of many processes opening a new
- * file at once, one migrates and the others, once they get the lock, find nothing left to do.
- * The bookkeeping table is kysely's Migrator's (same name and columns), so databases made by either stay readable.
- */
-async function migrate(db: Kysely<Database>, dbPath: string): Promise<void> {
-  const trx = db as unknown as Kysely<any>;
-  await sql`create table if not exists kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(trx);
-  const applied = await appliedMigrations(trx);
-  const unknown = applied.filter((name) => !KNOWN_MIGRATIONS.includes(name));
-  if (unknown.length > 0) {
-    throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed: it records migration ${unknown.join(', ')}, which this facetsctl does not know`, NEWER_DATABASE_HINT);
-  }
-  for (const name of KNOWN_MIGRATIONS.filter((n) => !applied.includes(n))) {
-    try {
-      await SQLITE_MIGRATIONS[name].up(trx);
-    } catch (e) {
-      throw new FacetsError('INTERNAL', `migrating the state database ${dbPath} failed at ${name}: ${(e as Error).message}`, NEWER_DATABASE_HINT);
-    }
-    await trx.insertInto('kysely_migration').values({ name, timestamp: new Date().toISOString() }).execute();
-  }
-}
 
 /**
  * BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock. While another

@@ -94,5 +94,7 @@ export interface Store {
   findApiTokens(username: string): Promise<ApiToken[]>;
   countApiTokens(): Promise<number>;
 
+  /** Resolves when the database answers a query; rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
