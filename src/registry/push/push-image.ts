@@ -113,8 +113,10 @@ class NativePush {
     const gzipType = image.manifestMediaType === MEDIA_TYPES.dockerManifest ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayerGzip;
     if (layer.prepared) {
       const prepared = await layer.prepared;
-      if (prepared.streamed) this.blobs.set(prepared.digest, { digest: prepared.digest, size: prepared.size, outcome: 'uploaded' });
-      else await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label);
+      if (prepared.streamed) {
+        this.blobs.set(prepared.digest, { digest: prepared.digest, size: prepared.size, outcome: 'uploaded' });
+        this.options.onProgress?.({ blob: label, phase: 'uploaded', bytes: prepared.size, total: prepared.size, digest: prepared.digest });
+      } else await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label);
       return { mediaType: prepared.compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : gzipType, digest: prepared.digest, size: prepared.size, ...annotations };
     }
     if (layer.compressed) {
