@@ -5,8 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXIT_CODES } from '../../src/core/errors';
-import { indexTar } from '../../src/registry/image-source/tar-index';
-import { buildLayers, docker, inspectImage, readImageFile, removeImage, saveImage, workDir, type EngineImage } from '../registry/native-push-support';
+import { archiveReader, buildLayers, docker, inspectImage, readImageFile, removeImage, saveImage, workDir, type EngineImage } from '../registry/native-push-support';
 import { getInfra } from '../support/infra';
 import { startFaultProxy, type FaultProxy } from '../support/proxy';
 import { makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
@@ -25,23 +24,9 @@ let archive: string;
 let layout: string;
 let layoutTar: string;
 
-/** The archive's entries, read whole. */
-async function readArchive(file: string): Promise<(name: string) => Promise<Buffer>> {
-  const entries = await indexTar(file);
-  return async (name) => {
-    const entry = entries.get(name);
-    if (!entry) throw new Error(`${name} missing from ${file}`);
-    const data = Buffer.alloc(entry.size);
-    const handle = await fs.promises.open(file, 'r');
-    await handle.read(data, 0, entry.size, entry.offset);
-    await handle.close();
-    return data;
-  };
-}
-
 /** An OCI layout (one image manifest, named 2.0.0) of the saved image: the config bytes as they are, the layers as plain tars. */
 async function writeLayout(from: string, to: string): Promise<void> {
-  const read = await readArchive(from);
+  const read = await archiveReader(from);
   const [entry] = JSON.parse((await read('manifest.json')).toString()) as Array<{ Config: string; Layers: string[] }>;
   const blob = (mediaType: string, bytes: Buffer, extra: Record<string, unknown> = {}) => {
     fs.mkdirSync(path.join(to, 'blobs', 'sha256'), { recursive: true });
@@ -61,7 +46,7 @@ async function writeLayout(from: string, to: string): Promise<void> {
 beforeAll(async () => {
   const tag = `facetsctl-test/sources:${crypto.randomBytes(3).toString('hex')}`;
   random = crypto.randomBytes(2_000_000);
-  await buildLayers(tag, [{ 'etc/greeting': Buffer.from('no daemon\n') }, { 'data/random.bin': random }]);
+  await buildLayers(tag, [{ 'etc/greeting': Buffer.from('no daemon\n'), 'etc/words': Buffer.from('compressible words '.repeat(50_000)) }, { 'data/random.bin': random }]);
   saved = await inspectImage(tag);
   archive = path.join(dir, 'app.tar');
   await saveImage(tag, archive);
@@ -122,6 +107,43 @@ describe('docker-archive:, oci: and oci-archive: push with no engine reachable, 
 
     await pulledBack(repository, digest);
   }, 60_000);
+});
+
+describe('--compression-level: the gzip level of the layers facetsctl compresses (default 1)', () => {
+  /** The layer sizes of `repository:1.0.0` as the registry holds them. */
+  async function layerSizes(repository: string): Promise<number[]> {
+    const answer = await fetch(`${open.url}/v2/${repository}/manifests/1.0.0`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+    return ((await answer.json()) as { layers: Array<{ size: number }> }).layers.map((l) => l.size);
+  }
+
+  test('no flag is level 1 (the same bytes); 0 stores the compressible layer, 9 makes it smaller; 0 pulls back as the same image', async () => {
+    const push = async (flags: string[]) => {
+      const repository = `shop/level-${crypto.randomBytes(3).toString('hex')}`;
+      const r = await ws.run(['--json', 'push', `docker-archive:${archive}`, '--tag', '1.0.0', '-s', 'checkout', '--repository', repository, '--git-ref', 'main', ...flags], { timeoutMs: 60_000 });
+      expect(r.code).toBe(0);
+      return { repository, digest: r.json().artifact.digest as string, sizes: await layerSizes(repository) };
+    };
+    const [byDefault, one, stored, best] = [await push([]), await push(['--compression-level', '1']), await push(['--compression-level', '0']), await push(['--compression-level', '9'])];
+    expect(byDefault.digest).toBe(one.digest);
+    expect(stored.sizes[0]).toBeGreaterThan(950_000);
+    expect(one.sizes[0]).toBeLessThan(100_000);
+    expect(best.sizes[0]).toBeLessThan(one.sizes[0]);
+    await pulledBack(stored.repository, stored.digest);
+  }, 90_000);
+
+  test.each([['10'], ['-1'], ['1.5'], ['fast']])('--compression-level %s is exit USAGE, nothing pushed', async (level) => {
+    const seen = proxy.seen.length;
+    const r = await ws.run(['--json', 'push', `docker-archive:${archive}`, '--tag', '1.0.0', '-s', 'checkout', '--git-ref', 'main', '--compression-level', level]);
+    expect(r.code).toBe(EXIT_CODES.USAGE);
+    expect(r.json().error.message).toBe(`--compression-level must be 0 to 9, not "${level}"`);
+    expect(uploads(seen)).toEqual([]);
+  });
+
+  test('--compression-level with --via-engine is exit USAGE: the engine compresses by itself', async () => {
+    const r = await ws.run(['--json', 'push', 'facetsctl-test/any:1', '-s', 'checkout', '--git-ref', 'main', '--compression-level', '3', '--via-engine']);
+    expect(r.code).toBe(EXIT_CODES.USAGE);
+    expect(r.json().error.message).toBe("--compression-level applies to facetsctl's own upload, not to --via-engine");
+  });
 });
 
 describe('what a source cannot do is refused before anything is pushed, exit USAGE', () => {
