@@ -34,8 +34,8 @@ export async function pushNatively(
     mountFrom: settings.mountFrom,
     onProgress: (p) => {
       if (p.blob === 'config') return;
-      const layer = { id: p.blob, status: STATUS[p.phase], current: p.bytes, total: p.phase === 'compressing' ? 0 : (p.total ?? p.bytes) };
-      layers.set(p.blob, layer);
+      const layer = { id: p.file ?? p.blob, status: STATUS[p.phase], current: p.bytes, total: p.phase === 'compressing' ? 0 : (p.total ?? p.bytes) };
+      layers.set(layer.id, layer);
       onEvent({ kind: 'push-progress', image: targetRef, layers: side.local.layers, progress: { layer, layers: [...layers.values()] } });
     },
     onRetry: ({ attempt, delayMs, error }) => {
