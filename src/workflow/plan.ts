@@ -5,7 +5,6 @@ import { notFound, usage } from '../core/errors';
 import { formatImageReference, parseImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
 import type { RegistrationPlan } from '../core/registration';
-import { isSourceSpec } from '../registry/image-source/spec';
 import { registryForImage } from './registry-access';
 
 const IMAGE_ID = /^(sha256:)?[0-9a-f]{12,64}$/;
@@ -17,7 +16,8 @@ export function registrationPlan(target: RegistrationTarget, metadata: Record<st
 
 /** The local image's name as a reference, or null for an image id or a daemonless source (its tag from --tag or the source). */
 export function sourceReference(image: string): ImageReference | null {
-  return IMAGE_ID.test(image) || isSourceSpec(image) ? null : parseImageReference(image);
+  // Loaded on use: `--help` loads no registry module.
+  return IMAGE_ID.test(image) || (require('../registry/image-source/spec') as typeof import('../registry/image-source/spec')).isSourceSpec(image) ? null : parseImageReference(image);
 }
 
 /** The service, and the environment or release stream the registration names, are in the project. */

@@ -9,7 +9,6 @@ import { checkTargets, chooseRegistry, pushTarget, registrationPlan } from './pl
 import { precheckRegistration } from './precheck';
 import { pushImage, type LocalSide } from './push';
 import { registerImage, type RegisterOutput } from './register';
-import { sourceSpecTag } from '../registry/image-source/spec';
 import { registryAuth, registryHost } from './registry-access';
 
 export interface PushRequest extends RegistrationFlags {
@@ -48,7 +47,7 @@ export async function pushAndRegister(f: WorkflowContext, cp: ControlPlane, req:
   const inputs = await registrationInputs(req, f);
   const registries = await cp.listRegistries(project);
   const registry = await chooseRegistry(registries, project, req.source, req.registry, hooks.chooseRegistry);
-  const target = pushTarget(registry, req.source, { repository: req.repository, tag: req.tag ?? (localSide ? sourceSpecTag(req.image) : undefined) }, project, service);
+  const target = pushTarget(registry, req.source, { repository: req.repository, tag: req.tag ?? (localSide ? (require('../registry/image-source/spec') as typeof import('../registry/image-source/spec')).sourceSpecTag(req.image) : undefined) }, project, service);
   // Whatever the registration would be refused for is refused before pushing, so a refused image never reaches the registry.
   await precheckRegistration(cp, project, service, registrationPlan(inputs.target, inputs.metadata, target.tag, req.requireRoute));
 

@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import { usage } from '../../core/errors';
 import type { ContainerRegistry } from '../../core/model';
-import { isSourceSpec } from '../../registry/image-source/spec';
 import { sourceReference } from '../../workflow/plan';
 import { inspectLocalImage, nextTurn } from '../../workflow/push';
 import { pushAndRegister, type PushOutput } from '../../workflow/push-and-register';
@@ -35,7 +34,7 @@ function compressionLevel(opts: PushOptions): number | undefined {
 
 /** Flags that cannot go with a daemonless source. */
 function checkSource(opts: PushOptions): void {
-  if (!isSourceSpec(opts.image)) return;
+  if (!(require('../../registry/image-source/spec') as typeof import('../../registry/image-source/spec')).isSourceSpec(opts.image)) return;
   if (!opts.push) throw usage(`--no-push registers an image already in a registry, not ${opts.image}`, 'name the image as REGISTRY/REPOSITORY:TAG, or drop --no-push');
 }
 
