@@ -1,5 +1,6 @@
 // The push step: unless the registry already has the image, send it (natively by default: our own upload of the
 // engine's export or of a daemonless source; or through the engine's push), then check the digest the registry serves.
+import crypto from 'node:crypto';
 import { FacetsError } from '../core/errors';
 import { formatImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
@@ -36,8 +37,10 @@ export interface PushSettings {
 /** Starts inspecting the local image (or opening the source) now; a failure is reported where it is awaited, in its usual turn. */
 export function inspectLocalImage(f: WorkflowContext, image: string): Promise<LocalSide> {
   const task = (async (): Promise<LocalSide> => {
-    const { isSourceSpec, openImageSource } = require('../registry/image-source') as typeof import('../registry/image-source');
+    const { isSourceSpec } = require('../registry/image-source/spec') as typeof import('../registry/image-source/spec');
     if (isSourceSpec(image)) {
+      // The readers load only for a source: an engine image's fast path stays as light as before.
+      const { openImageSource } = require('../registry/image-source') as typeof import('../registry/image-source');
       const source = await openImageSource(image);
       return { engine: null, source, local: sourceImage(source) };
     }
@@ -52,7 +55,6 @@ export function inspectLocalImage(f: WorkflowContext, image: string): Promise<Lo
 /** A source as the fast path compares it: an image's config digest is its image ID; an index is known by its own digest. */
 function sourceImage(source: ImageSource): LocalImage {
   const { root } = source;
-  const crypto = require('node:crypto') as typeof import('node:crypto');
   const id = root.kind === 'image' ? root.config.digest : root.original ? `sha256:${crypto.createHash('sha256').update(root.original).digest('hex')}` : '';
   const layers = root.kind === 'image' ? new Set(root.layers.map((l, i) => l.digest ?? l.file ?? String(i))).size : 0;
   return { id, repoTags: [], repoDigests: [], size: 0, layers };

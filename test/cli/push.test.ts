@@ -1,4 +1,5 @@
 // facetsctl push: the real program, the private Docker engine, the real registries, the embedded control plane.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -7,7 +8,7 @@ import { buildRandomImage } from '../docker/build-image';
 import { dockerSocketPath, getInfra } from '../support/infra';
 import { startFaultProxy } from '../support/proxy';
 import { putImage, uniqueRepo } from './images';
-import { makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
+import { baseEnv, MAIN, makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
 
 const infra = getInfra();
 const { open, basic, token, tls } = infra.registries;
@@ -170,6 +171,22 @@ describe('fast path: the tag already in the registry with the local image\'s dig
       w.remove();
       await proxy.close();
     }
+  });
+
+  test('the fast path loads none of the native push: no image source reader, no upload, no tar parser', async () => {
+    const image = await localImage('light');
+    const args = ['push', image, '-s', 'checkout', '--registry', 'open', '--repository', `shop/light-${run}`, '--tag', '1.0.0', '--git-ref', 'main'];
+    expect((await ws.run(args)).code).toBe(0);
+    const record = path.join(ws.dir, `modules-${run}.txt`);
+    const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'fixtures', 'record-modules.js'), MAIN, ...args], {
+      cwd: ws.dir,
+      env: { ...baseEnv(ws.home), ...ENV, RECORD_MODULES_FILE: record },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toContain('is already in the registry');
+    expect(r.status).toBe(0);
+    const loaded = fs.readFileSync(record, 'utf8').split('\n');
+    expect(loaded.filter((m) => /dist\/registry\/(push|compress)\/|dist\/registry\/image-source\/(?!spec\.js)|dist\/workflow\/push-(native|via-engine)|node_modules\/tar-stream\//.test(m))).toEqual([]);
   });
 
   test('a different image under the same tag is pushed (the tag moves)', async () => {
