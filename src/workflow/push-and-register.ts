@@ -39,6 +39,11 @@ export interface PushHooks {
   onEvent: OnWorkflowEvent;
 }
 
+/** The tag a daemonless source names after its path (`oci:DIR:1.4.2`); loaded on use, as the source readers are. */
+function sourceSpecTag(image: string): string | undefined {
+  return (require('../registry/image-source/spec') as typeof import('../registry/image-source/spec')).sourceSpecTag(image);
+}
+
 /** `localSide` (inspectLocalImage, started early) is the image to push; null with --no-push: register what the registry has. */
 export async function pushAndRegister(f: WorkflowContext, cp: ControlPlane, req: PushRequest, localSide: Promise<LocalSide> | null, hooks: PushHooks): Promise<PushOutput> {
   const { project, service } = req;
@@ -47,7 +52,7 @@ export async function pushAndRegister(f: WorkflowContext, cp: ControlPlane, req:
   const inputs = await registrationInputs(req, f);
   const registries = await cp.listRegistries(project);
   const registry = await chooseRegistry(registries, project, req.source, req.registry, hooks.chooseRegistry);
-  const target = pushTarget(registry, req.source, { repository: req.repository, tag: req.tag ?? (localSide ? (require('../registry/image-source/spec') as typeof import('../registry/image-source/spec')).sourceSpecTag(req.image) : undefined) }, project, service);
+  const target = pushTarget(registry, req.source, { repository: req.repository, tag: req.tag ?? (localSide ? sourceSpecTag(req.image) : undefined) }, project, service);
   // Whatever the registration would be refused for is refused before pushing, so a refused image never reaches the registry.
   await precheckRegistration(cp, project, service, registrationPlan(inputs.target, inputs.metadata, target.tag, req.requireRoute));
 
