@@ -33,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --database --database-pool --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --compression-level --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --database --database-pool --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -94,7 +94,7 @@ complete -c facetsctl -n "__facetsctl_using ''" -a init -d 'Write a commented st
 complete -c facetsctl -n "__facetsctl_using ''" -a login -d 'Log in to a remote control plane with a username and a personal access token'
 complete -c facetsctl -n "__facetsctl_using ''" -a logout -d 'Remove the credentials of a profile (default: "default", or --profile / FACET...'
 complete -c facetsctl -n "__facetsctl_using ''" -a whoami -d 'Show the user and the control plane this command line talks to, and why that one'
-complete -c facetsctl -n "__facetsctl_using ''" -a push -d 'Push a local image to a project registry through the Docker engine, then regi...'
+complete -c facetsctl -n "__facetsctl_using ''" -a push -d 'Push a local image (or a docker-archive:, oci-archive:, oci: source) to a pro...'
 complete -c facetsctl -n "__facetsctl_using ''" -a register -d 'Verify an image in its registry, pin it by digest and register it for a servi...'
 complete -c facetsctl -n "__facetsctl_using ''" -a attach -d 'Attach an image to one environment of a service (an override that wins over C...'
 complete -c facetsctl -n "__facetsctl_using ''" -a detach -d 'Remove one environment'\''s attached image (override) of a service; CI-routed ar...'
@@ -130,7 +130,9 @@ complete -c facetsctl -n "__facetsctl_using 'push'" -l external-id -x -d 'your b
 complete -c facetsctl -n "__facetsctl_using 'push'" -l description -x -d 'free text shown with the artifact'
 complete -c facetsctl -n "__facetsctl_using 'push'" -l require-route -d 'fail instead of storing the artifact unrouted when no rule matches'
 complete -c facetsctl -n "__facetsctl_using 'push'" -l no-push -d 'do not push: register the image already in the registry (verified)'
-complete -c facetsctl -n "__facetsctl_using 'push'" -l keep-tag -d 'keep the registry tag made in the local engine'
+complete -c facetsctl -n "__facetsctl_using 'push'" -l keep-tag -d 'leave the local engine image tagged with the registry name it was pushed as'
+complete -c facetsctl -n "__facetsctl_using 'push'" -l via-engine -d 'push through the Docker engine'\''s own push instead of facetsctl'\''s upload'
+complete -c facetsctl -n "__facetsctl_using 'push'" -l compression-level -x -d 'gzip level of the layers facetsctl compresses, 0-9 (default 1)'
 complete -c facetsctl -n "__facetsctl_using 'register'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource) the image is for'
 complete -c facetsctl -n "__facetsctl_using 'register'" -l git-ref -x -d 'branch the image was built from (default: CI variables, then git)'
 complete -c facetsctl -n "__facetsctl_using 'register'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'register straight to this environment (ENVIRONMENT registration)'

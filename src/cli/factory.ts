@@ -77,6 +77,8 @@ export interface Factory {
   /** Opens the control plane if needed, and says which one it is and why. */
   controlPlaneInUse(): Promise<ControlPlaneInUse>;
   registryClient(registry: ContainerRegistry, auth?: RegistryAuth): RegistryImageReader;
+  /** How to reach `registry` (host, TLS, credentials, request deadline): the native push opens its own connections. */
+  registryOptions(registry: ContainerRegistry, auth?: RegistryAuth): RegistryClientOptions;
   requestOptions(): RequestOptions;
   prompter: Prompter;
   now(): Date;
@@ -148,10 +150,14 @@ export function createFactory(init: FactoryInit): Factory {
     },
 
     registryClient(registry, auth) {
+      const { RegistryClient } = require('../registry/client') as { RegistryClient: new (o: RegistryClientOptions) => RegistryImageReader };
+      return new RegistryClient(factory.registryOptions(registry, auth));
+    },
+
+    registryOptions(registry, auth) {
       if (auth?.password) secrets.add(auth.password);
       if (auth?.identityToken) secrets.add(auth.identityToken);
-      const { RegistryClient } = require('../registry/client') as { RegistryClient: new (o: RegistryClientOptions) => RegistryImageReader };
-      return new RegistryClient({ host: registry.uri.split('/')[0], insecure: registry.insecure, auth, ...factory.requestOptions() });
+      return { host: registry.uri.split('/')[0], insecure: registry.insecure, auth, ...factory.requestOptions() };
     },
 
     requestOptions() {

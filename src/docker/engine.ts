@@ -25,6 +25,8 @@ export interface ImageEngine {
   /** Removes the tag only; returns false (and keeps it) when it is the image's last reference. */
   removeTag(target: string): Promise<boolean>;
   push(target: string, auth: EngineRegistryAuth | null, onProgress?: (event: PushProgressEvent) => void): Promise<PushResult>;
+  /** The image as `docker save` writes it (`GET /images/{name}/get`), streamed. */
+  exportImage(ref: string): Promise<NodeJS.ReadableStream>;
 }
 
 /** `host/repo:tag` → {name: `host/repo`, tag}; the tag is after the last ':' that follows the last '/'. */
@@ -101,6 +103,10 @@ export class DockerEngine implements ImageEngine {
       if (error instanceof FacetsError && /does not exist locally|no such image/i.test(error.message)) throw imageMissing(target);
       throw error;
     }
+  }
+
+  async exportImage(ref: string): Promise<NodeJS.ReadableStream> {
+    return this.call(() => this.docker.getImage(ref).get(), ref);
   }
 
   /** Maps dockerode's transport and status errors onto ENGINE errors that say what to do. */

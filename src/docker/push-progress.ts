@@ -7,15 +7,18 @@ export interface PushProgressSummary {
   bytesSent: number;
   /** Bytes of the layers being sent (layers already in the registry are not counted). */
   bytesTotal: number;
+  /** Compressed so far of the layers facetsctl still compresses (native push; their size is not known yet). */
+  bytesCompressing: number;
 }
 
 const isDone = (status: string): boolean => status === 'Pushed' || status === 'Layer already exists' || status.startsWith('Mounted from');
 
 /** `expectedLayers`: the image's layer count, known before the stream has named every layer (its first line names one). */
 export function summarizePushProgress(layers: LayerProgress[], expectedLayers = 0): PushProgressSummary {
-  const summary: PushProgressSummary = { layersDone: 0, layers: Math.max(layers.length, expectedLayers), bytesSent: 0, bytesTotal: 0 };
+  const summary: PushProgressSummary = { layersDone: 0, layers: Math.max(layers.length, expectedLayers), bytesSent: 0, bytesTotal: 0, bytesCompressing: 0 };
   for (const layer of layers) {
     if (isDone(layer.status)) summary.layersDone += 1;
+    if (layer.status === 'Compressing') summary.bytesCompressing += layer.current;
     if (layer.total <= 0) continue;
     summary.bytesTotal += layer.total;
     // The engine counts tar framing too, so `current` may pass `total`.
@@ -37,5 +40,6 @@ export function formatBytes(bytes: number): string {
 
 export function formatPushProgress(summary: PushProgressSummary): string {
   const bytes = summary.bytesTotal > 0 ? `, ${formatBytes(summary.bytesSent)} / ${formatBytes(summary.bytesTotal)}` : '';
-  return `${summary.layersDone}/${summary.layers} layers${bytes}`;
+  const compressing = summary.bytesCompressing > 0 ? `, ${formatBytes(summary.bytesCompressing)} compressed` : '';
+  return `${summary.layersDone}/${summary.layers} layers${bytes}${compressing}`;
 }

@@ -22,6 +22,16 @@ export function denied(host: string, what: string): FacetsError {
   return registryError('DENIED', `registry ${host} denied access to ${what} (forbidden)`, `ask for pull access to ${what} on ${host}`, { host, status: 403 });
 }
 
+/** The registry refused a push to `repository` (403, or a token without push access), with its reason (`forbidden`, its own words). */
+export function pushDenied(host: string, repository: string, hadCredentials: boolean, reason: string): FacetsError {
+  return registryError(
+    'DENIED',
+    `registry ${host} denied pushing to ${repository} (${reason})`,
+    hadCredentials ? `ask for push access to ${repository} on ${host}, or push to a repository you may write to` : `log in first (\`docker login ${host}\` or the registry's push credentials), then try again`,
+    { host, repository, status: 403 },
+  );
+}
+
 export function manifestUnknown(image: string, host: string): FacetsError {
   return registryError(
     'MANIFEST_UNKNOWN',

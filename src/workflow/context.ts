@@ -2,6 +2,7 @@
 import type { ContainerRegistry } from '../core/model';
 import type { PushProgressEvent } from '../docker/push-stream';
 import type { RegistryAuth } from '../registry/auth';
+import type { RegistryOptions } from '../registry/client';
 
 export type { RegistryAuth };
 
@@ -26,6 +27,8 @@ export interface WorkflowContext {
   cwd: string;
   homedir: string;
   registryClient(registry: ContainerRegistry, auth?: RegistryAuth): RegistryImageReader;
+  /** Host, TLS and credentials of `registry`, for the native push's own connections. */
+  registryOptions(registry: ContainerRegistry, auth?: RegistryAuth): RegistryOptions;
   debug(message: string): void;
 }
 

@@ -14,9 +14,10 @@ export function registrationPlan(target: RegistrationTarget, metadata: Record<st
   return { kind: target.kind, value: target.kind === 'metadata' ? undefined : target.value, metadata, tag, requireRoute };
 }
 
-/** The local image's name as a reference, or null for an image id (its tag must then come from --tag). */
+/** The local image's name as a reference, or null for an image id or a daemonless source (its tag from --tag or the source). */
 export function sourceReference(image: string): ImageReference | null {
-  return IMAGE_ID.test(image) ? null : parseImageReference(image);
+  // Loaded on use: `--help` loads no registry module.
+  return IMAGE_ID.test(image) || (require('../registry/image-source/spec') as typeof import('../registry/image-source/spec')).isSourceSpec(image) ? null : parseImageReference(image);
 }
 
 /** The service, and the environment or release stream the registration names, are in the project. */

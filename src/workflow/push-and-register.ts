@@ -22,6 +22,10 @@ export interface PushRequest extends RegistrationFlags {
   repository?: string;
   tag?: string;
   keepTag?: boolean;
+  /** The engine's own push instead of the native upload. */
+  viaEngine?: boolean;
+  /** gzip level of the native push (0-9, default 1). */
+  compressionLevel?: number;
   externalId?: string;
   description?: string;
   requireRoute?: boolean;
@@ -35,6 +39,11 @@ export interface PushHooks {
   onEvent: OnWorkflowEvent;
 }
 
+/** The tag a daemonless source names after its path (`oci:DIR:1.4.2`); loaded on use, as the source readers are. */
+function sourceSpecTag(image: string): string | undefined {
+  return (require('../registry/image-source/spec') as typeof import('../registry/image-source/spec')).sourceSpecTag(image);
+}
+
 /** `localSide` (inspectLocalImage, started early) is the image to push; null with --no-push: register what the registry has. */
 export async function pushAndRegister(f: WorkflowContext, cp: ControlPlane, req: PushRequest, localSide: Promise<LocalSide> | null, hooks: PushHooks): Promise<PushOutput> {
   const { project, service } = req;
@@ -43,7 +52,7 @@ export async function pushAndRegister(f: WorkflowContext, cp: ControlPlane, req:
   const inputs = await registrationInputs(req, f);
   const registries = await cp.listRegistries(project);
   const registry = await chooseRegistry(registries, project, req.source, req.registry, hooks.chooseRegistry);
-  const target = pushTarget(registry, req.source, req, project, service);
+  const target = pushTarget(registry, req.source, { repository: req.repository, tag: req.tag ?? (localSide ? sourceSpecTag(req.image) : undefined) }, project, service);
   // Whatever the registration would be refused for is refused before pushing, so a refused image never reaches the registry.
   await precheckRegistration(cp, project, service, registrationPlan(inputs.target, inputs.metadata, target.tag, req.requireRoute));
 
@@ -53,7 +62,9 @@ export async function pushAndRegister(f: WorkflowContext, cp: ControlPlane, req:
   if (localSide) {
     const auth = await registryAuth(f, cp, project, registry, service);
     f.debug(`push ${req.image} -> ${formatImageReference(target)} (registry ${registry.name}, host ${registryHost(registry)})`);
-    const outcome = await pushImage(f, req, localSide, registry, target, auth, hooks.onEvent);
+    // A source named under the same registry lends its layers: they are mounted, not uploaded again.
+    const from = req.source && req.source.registry === target.registry && req.source.repository !== target.repository ? [req.source.repository] : [];
+    const outcome = await pushImage(f, { ...req, mountFrom: from }, localSide, registry, target, auth, hooks.onEvent);
     pushed = outcome.pushed;
     digest = outcome.digest;
     untagged = outcome.untagged;

@@ -1,15 +1,19 @@
-// The push step: tag the local image for the target, push it through the Docker engine unless the registry already
-// has it, and check that the registry serves the digest the engine pushed.
+// The push step: unless the registry already has the image, send it (natively by default: our own upload of the
+// engine's export or of a daemonless source; or through the engine's push), then check the digest the registry serves.
+import crypto from 'node:crypto';
 import { FacetsError } from '../core/errors';
 import { formatImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
 import type { ImageEngine, LocalImage } from '../docker/engine';
+import type { ImageSource } from '../registry/image-source/types';
 import type { OnWorkflowEvent, RegistryAuth, RegistryImageReader, WorkflowContext } from './context';
 import { isMissing } from './registry-access';
 
-/** The engine and the local image, asked for before the control plane is: the engine answers while the CLI works. */
+/** What is pushed: a local engine image (engine set), or a daemonless source (source set); asked for before the control plane is. */
 export interface LocalSide {
-  engine: ImageEngine;
+  engine: ImageEngine | null;
+  source: ImageSource | null;
+  /** The engine's view of the image; for a source, its config digest as `id` and its layer count. */
   local: LocalImage;
 }
 
@@ -20,15 +24,40 @@ export interface PushedImage {
   untagged: Promise<void>;
 }
 
-/** Starts inspecting the local image now; a failure (engine down, no such image) is reported where it is awaited, in its usual turn. */
+export interface PushSettings {
+  image: string;
+  keepTag?: boolean;
+  /** The engine's own push instead of the native upload. */
+  viaEngine?: boolean;
+  compressionLevel?: number;
+  /** Repositories of the target registry that may hold the layers already (mounted, not uploaded). */
+  mountFrom?: string[];
+}
+
+/** Starts inspecting the local image (or opening the source) now; a failure is reported where it is awaited, in its usual turn. */
 export function inspectLocalImage(f: WorkflowContext, image: string): Promise<LocalSide> {
-  const task = (async () => {
+  const task = (async (): Promise<LocalSide> => {
+    const { isSourceSpec } = require('../registry/image-source/spec') as typeof import('../registry/image-source/spec');
+    if (isSourceSpec(image)) {
+      // The readers load only for a source: an engine image's fast path stays as light as before.
+      const { openImageSource } = require('../registry/image-source') as typeof import('../registry/image-source');
+      const source = await openImageSource(image);
+      return { engine: null, source, local: sourceImage(source) };
+    }
     const { DockerEngine } = require('../docker/engine') as typeof import('../docker/engine');
     const engine = DockerEngine.fromEnv(f.env, f.homedir);
-    return { engine, local: await engine.inspectImage(image) };
+    return { engine, source: null, local: await engine.inspectImage(image) };
   })();
   task.catch(() => undefined);
   return task;
+}
+
+/** A source as the fast path compares it: an image's config digest is its image ID; an index is known by its own digest. */
+function sourceImage(source: ImageSource): LocalImage {
+  const { root } = source;
+  const id = root.kind === 'image' ? root.config.digest : root.original ? `sha256:${crypto.createHash('sha256').update(root.original).digest('hex')}` : '';
+  const layers = root.kind === 'image' ? new Set(root.layers.map((l, i) => l.digest ?? l.file ?? String(i))).size : 0;
+  return { id, repoTags: [], repoDigests: [], size: 0, layers };
 }
 
 /** One turn of the event loop: a request just started reaches its server before synchronous work (SQLite, parsing) begins. */
@@ -44,7 +73,7 @@ async function registryDigest(client: RegistryImageReader, target: ImageReferenc
   }
 }
 
-/** The target tag's manifest and config digests in the registry; null when it has no such tag or cannot say (then the engine pushes). */
+/** The target tag's manifest and config digests in the registry; null when it has no such tag or cannot say (then the image is pushed). */
 async function registryImage(f: WorkflowContext, client: RegistryImageReader, target: ImageReference): Promise<{ digest: string; configDigest: string | null } | null> {
   try {
     return await client.imageConfigDigest(target.repository, target.tag ?? 'latest');
@@ -62,10 +91,10 @@ export function registryHasImage(local: Pick<LocalImage, 'id' | 'repoDigests'>, 
   return local.id === remote.configDigest || local.id === remote.digest || local.repoDigests.includes(`${name}@${remote.digest}`);
 }
 
-/** Pushes `image` (the local name or id) as `target` unless the registry already has it. */
+/** Pushes `settings.image` as `target` unless the registry already has it. */
 export async function pushImage(
   f: WorkflowContext,
-  opts: { image: string; keepTag?: boolean },
+  settings: PushSettings,
   localSide: Promise<LocalSide>,
   registry: ContainerRegistry,
   target: ImageReference,
@@ -74,41 +103,28 @@ export async function pushImage(
 ): Promise<PushedImage> {
   const client = f.registryClient(registry, auth);
   const targetRef = formatImageReference(target);
-  const [{ engine, local }, before] = await Promise.all([localSide, registryImage(f, client, target)]);
-  f.debug(`local image ${local.id}; registry ${before ? `has ${before.digest} (config ${before.configDigest})` : 'does not have the tag'}`);
-  if (before !== null && registryHasImage(local, `${target.registry}/${target.repository}`, before)) {
+  const [side, before] = await Promise.all([localSide, registryImage(f, client, target)]);
+  f.debug(`local image ${side.local.id}; registry ${before ? `has ${before.digest} (config ${before.configDigest})` : 'does not have the tag'}`);
+  if (before !== null && registryHasImage(side.local, `${target.registry}/${target.repository}`, before)) {
     onEvent({ kind: 'push-skipped', image: targetRef, digest: before.digest });
     return { pushed: false, digest: before.digest, untagged: Promise.resolve() };
   }
 
-  const { pushWithRetry } = require('../docker/push-with-retry') as typeof import('../docker/push-with-retry');
-  const madeTag = !local.repoTags.includes(targetRef);
-  if (madeTag) await engine.tag(opts.image, targetRef);
-  f.debug(`engine push of ${targetRef} starts`);
-  const untag = (): Promise<void> =>
-    madeTag && !opts.keepTag ? engine.removeTag(targetRef).then(() => undefined, (error: Error) => onEvent({ kind: 'untag-failed', image: targetRef, error })) : Promise.resolve();
-  let result;
-  try {
-    onEvent({ kind: 'push-started', image: targetRef, layers: local.layers });
-    result = await pushWithRetry(engine, targetRef, auth ?? null, {
-      onProgress: (progress) => onEvent({ kind: 'push-progress', image: targetRef, layers: local.layers, progress }),
-      onRetry: ({ attempt, delayMs, error }) => onEvent({ kind: 'push-retry', attempt, delayMs, error }),
-    });
-  } catch (e) {
-    onEvent({ kind: 'push-ended' });
-    await untag();
-    throw e;
+  let result: { digest: string; attempts: number; untagged: Promise<void> };
+  if (settings.viaEngine) {
+    const { pushViaEngine } = require('./push-via-engine') as typeof import('./push-via-engine');
+    result = await pushViaEngine(f, settings, side, targetRef, auth, onEvent);
+  } else {
+    const { pushNatively } = require('./push-native') as typeof import('./push-native');
+    result = await pushNatively(f, settings, side, f.registryOptions(registry, auth), target, onEvent);
   }
-  onEvent({ kind: 'push-ended' });
-  f.debug(`engine pushed ${result.digest}`);
-  // The tag goes while the registry is asked for the digest and the artifact is registered.
-  const untagged = untag();
+  const { untagged } = result;
   try {
     const after = await registryDigest(client, target);
     if (after !== result.digest) {
       throw new FacetsError(
         'REGISTRY',
-        `registry ${registry.name} ${after === null ? 'does not have' : `serves ${after} for`} ${targetRef}${after === null ? '' : ','} after the engine pushed ${result.digest}`,
+        `registry ${registry.name} ${after === null ? 'does not have' : `serves ${after} for`} ${targetRef}${after === null ? '' : ','} after ${settings.viaEngine ? 'the engine' : 'facetsctl'} pushed ${result.digest}`,
         'another push to the same tag may have raced this one; push again, or use a unique tag',
         { reason: 'DIGEST_MISMATCH', pushed: result.digest, registry: after },
       );

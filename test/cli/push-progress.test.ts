@@ -24,3 +24,17 @@ test('a 4-layer image: the first progress line already says of 4 layers, never 0
   expect(progress.length).toBeGreaterThan(0);
   for (const line of progress) expect(line).toMatch(/: \d\/4 layers/);
 });
+
+describe('one progress line for both paths: the native phases read as the engine names them', () => {
+  test('a layer still compressing shows its compressed bytes; pushed, existing and mounted layers count as done', () => {
+    const { formatPushProgress, summarizePushProgress } = require('../../src/docker/push-progress') as typeof import('../../src/docker/push-progress');
+    const layers = [
+      { id: 'a', status: 'Compressing', current: 5_000_000, total: 0 },
+      { id: 'b', status: 'Pushed', current: 2_000, total: 2_000 },
+      { id: 'c', status: 'Layer already exists', current: 0, total: 0 },
+      { id: 'd', status: 'Mounted from another repository', current: 0, total: 0 },
+      { id: 'e', status: 'Pushing', current: 500, total: 1_000 },
+    ];
+    expect(formatPushProgress(summarizePushProgress(layers, 5))).toBe('3/5 layers, 2.5 kB / 3.0 kB, 5.0 MB compressed');
+  });
+});

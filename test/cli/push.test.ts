@@ -1,4 +1,5 @@
 // facetsctl push: the real program, the private Docker engine, the real registries, the embedded control plane.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -7,7 +8,7 @@ import { buildRandomImage } from '../docker/build-image';
 import { dockerSocketPath, getInfra } from '../support/infra';
 import { startFaultProxy } from '../support/proxy';
 import { putImage, uniqueRepo } from './images';
-import { makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
+import { baseEnv, MAIN, makeWorkspace, shopBlueprint, type Workspace } from './run-cli';
 
 const infra = getInfra();
 const { open, basic, token, tls } = infra.registries;
@@ -68,11 +69,12 @@ beforeAll(async () => {
 afterAll(() => ws.remove());
 
 describe('push sends the local image to the registry, checks its digest there, and registers the pinned URI once', () => {
-  test.each(['open', 'basic', 'token', 'tls'] as const)('%s registry: pulled back by digest, it matches', async (name) => {
+  const variants: Array<['open' | 'basic' | 'token' | 'tls', string[]]> = [['open', []], ['basic', []], ['token', []], ['tls', []], ['open', ['--via-engine']]];
+  test.each(variants)('%s registry %j: pulled back by digest after the local image is gone, same image id and diff IDs', async (name, flags) => {
     const image = await localImage(`variant-${name}`);
     const host = infra.registries[name].host;
     const before = await artifactCount();
-    const r = await ws.run(['--json', 'push', image, '--service', 'checkout', '--registry', name, '--tag', `1.0.${tagCounter}`, '--git-ref', 'main']);
+    const r = await ws.run(['--json', 'push', image, '--service', 'checkout', '--registry', name, '--tag', `1.0.${tagCounter}`, '--git-ref', 'main', ...flags]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = r.json();
@@ -87,11 +89,17 @@ describe('push sends the local image to the registry, checks its digest there, a
       artifactUri: `${host}/shop/checkout:1.0.${tagCounter}@${digest}`,
       artifact: { registry: name, tag: `1.0.${tagCounter}` },
     });
-    const creds = name === 'basic' ? basic : name === 'token' ? token : null;
-    const pulled = await pullByDigest(`${host}/shop/checkout@${digest}`, creds ? { username: creds.username, password: creds.password, serveraddress: host } : undefined);
-    expect(pulled).toBe(digest);
-    expect(await artifactCount()).toBe(before + 1);
     expect(await localTags(image)).toEqual([image]);
+    const local = await docker.getImage(image).inspect();
+    await docker.getImage(image).remove({ force: true });
+    const creds = name === 'basic' ? basic : name === 'token' ? token : null;
+    const pinned = `${host}/shop/checkout@${digest}`;
+    const pulled = await pullByDigest(pinned, creds ? { username: creds.username, password: creds.password, serveraddress: host } : undefined);
+    expect(pulled).toBe(digest);
+    const back = await docker.getImage(pinned).inspect();
+    expect({ id: back.Id, diffIds: back.RootFS.Layers }).toEqual({ id: local.Id, diffIds: local.RootFS.Layers });
+    await docker.getImage(pinned).remove({ force: true });
+    expect(await artifactCount()).toBe(before + 1);
   });
 
   test('human output: progress and the pushed digest on stderr, the register result on stdout', async () => {
@@ -163,6 +171,22 @@ describe('fast path: the tag already in the registry with the local image\'s dig
       w.remove();
       await proxy.close();
     }
+  });
+
+  test('the fast path loads none of the native push: no image source reader, no upload, no tar parser', async () => {
+    const image = await localImage('light');
+    const args = ['push', image, '-s', 'checkout', '--registry', 'open', '--repository', `shop/light-${run}`, '--tag', '1.0.0', '--git-ref', 'main'];
+    expect((await ws.run(args)).code).toBe(0);
+    const record = path.join(ws.dir, `modules-${run}.txt`);
+    const r = spawnSync(process.execPath, ['--require', path.join(__dirname, 'fixtures', 'record-modules.js'), MAIN, ...args], {
+      cwd: ws.dir,
+      env: { ...baseEnv(ws.home), ...ENV, RECORD_MODULES_FILE: record },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toContain('is already in the registry');
+    expect(r.status).toBe(0);
+    const loaded = fs.readFileSync(record, 'utf8').split('\n');
+    expect(loaded.filter((m) => /dist\/registry\/(push|compress)\/|dist\/registry\/image-source\/(?!spec\.js)|dist\/workflow\/push-(native|via-engine)|node_modules\/tar-stream\//.test(m))).toEqual([]);
   });
 
   test('a different image under the same tag is pushed (the tag moves)', async () => {
@@ -238,12 +262,15 @@ describe('--no-push behaves as register, verification included', () => {
 });
 
 describe('failures exit non-zero with a precise reason, register nothing, and remove the temporary tag', () => {
-  test('push denied by the registry (wrong password): the registry\'s reason, exit REGISTRY', async () => {
+  test.each([
+    ['native', [], () => `registry ${basic.host} refused the credentials (unauthorized): check the credentials for ${basic.host} (docker login / registry credentials)`],
+    ['--via-engine', ['--via-engine'], () => `push to ${basic.host} failed: unauthorized: authentication required`],
+  ])('push denied by the registry (wrong password), %s: the registry\'s reason, exit REGISTRY', async (_path, flags, message) => {
     const image = await localImage('denied');
     const before = await artifactCount();
-    const r = await ws.run(['--json', 'push', image, '-s', 'checkout', '--registry', 'basic', '--tag', '1.0.0', '--git-ref', 'main'], { env: { BASIC_PASS: 'not-the-password' } });
+    const r = await ws.run(['--json', 'push', image, '-s', 'checkout', '--registry', 'basic', '--tag', '1.0.0', '--git-ref', 'main', ...flags], { env: { BASIC_PASS: 'not-the-password' } });
     expect(r.code).toBe(EXIT_CODES.REGISTRY);
-    expect(r.json().error).toMatchObject({ code: 'REGISTRY', message: `push to ${basic.host} failed: unauthorized: authentication required` });
+    expect(r.json().error).toMatchObject({ code: 'REGISTRY', message: message() });
     expect(r.stdout + r.stderr).not.toContain('not-the-password');
     expect(await artifactCount()).toBe(before);
     expect(await localTags(image)).toEqual([image]);
@@ -256,7 +283,8 @@ describe('failures exit non-zero with a precise reason, register nothing, and re
       const image = await localImage('token-denied');
       const r = await w.run(['--json', 'push', image, '-s', 'checkout', '--tag', '1.0.0', '--git-ref', 'main']);
       expect(r.code).toBe(EXIT_CODES.REGISTRY);
-      expect(r.json().error.message).toBe(`push to ${token.host} failed: denied: requested access to the resource is denied`);
+      expect(r.json().error.message).toBe(`registry ${token.host} denied pushing to shop/checkout (insufficient_scope: the token grants no push access)`);
+      expect(r.json().error.hint).toBe(`log in first (\`docker login ${token.host}\` or the registry's push credentials), then try again`);
       expect(await artifactCount(w)).toBe(0);
     } finally {
       w.remove();

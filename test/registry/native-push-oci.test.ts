@@ -9,7 +9,7 @@ import { RegistryClient } from '../../src/registry';
 import { indexTar } from '../../src/registry/image-source/tar-index';
 import { openImageSource } from '../../src/registry/image-source';
 import { pushImage } from '../../src/registry/push';
-import { buildLayers, inspectImage, pullBack, readImageFile, removeImage, saveImage, workDir } from './native-push-support';
+import { archiveReader, buildLayers, inspectImage, pullBack, readImageFile, removeImage, saveImage, workDir } from './native-push-support';
 import { clientOptions, uniqueRepository } from './support';
 
 const dir = workDir();
@@ -41,16 +41,7 @@ async function writeLayout(ref: string): Promise<Layout> {
   const archive = path.join(dir, `${ref}.tar`);
   await saveImage(tag, archive);
   await removeImage(tag);
-  const entries = await indexTar(archive);
-  const read = async (name: string) => {
-    const entry = entries.get(name);
-    if (!entry) throw new Error(`${name} missing from ${archive}`);
-    const data = Buffer.alloc(entry.size);
-    const handle = await fs.promises.open(archive, 'r');
-    await handle.read(data, 0, entry.size, entry.offset);
-    await handle.close();
-    return data;
-  };
+  const read = await archiveReader(archive);
   const [saved] = JSON.parse((await read('manifest.json')).toString()) as Array<{ Config: string; Layers: string[] }>;
   const config = JSON.parse((await read(saved.Config)).toString()) as { architecture: string; rootfs: { diff_ids: string[] }; history?: unknown[] };
   const tars = await Promise.all(saved.Layers.map(read));

@@ -59,19 +59,27 @@ export async function pullBack(name: RegistryName, ref: string): Promise<void> {
   if (failed) throw new Error(`pulling ${ref} failed: ${failed.error}`);
 }
 
+/** A reader of a tar's entries, each read whole. */
+export async function archiveReader(file: string): Promise<(name: string) => Promise<Buffer>> {
+  const entries = await indexTar(file);
+  return async (name) => {
+    const entry = entries.get(name);
+    if (!entry) throw new Error(`${name} missing from ${file}`);
+    const data = Buffer.alloc(entry.size);
+    const handle = await fs.promises.open(file, 'r');
+    await handle.read(data, 0, entry.size, entry.offset);
+    await handle.close();
+    return data;
+  };
+}
+
 /** One file of an image, read through a created (never started) container. */
 export async function readImageFile(ref: string, file: string, dir: string): Promise<Buffer> {
   const container = await docker.createContainer({ Image: ref, Cmd: ['/none'] });
   try {
     const archive = path.join(dir, `cp-${Date.now()}-${Math.random().toString(36).slice(2)}.tar`);
     await pipeline(await container.getArchive({ path: file }), fs.createWriteStream(archive));
-    const entry = (await indexTar(archive)).get(path.basename(file));
-    if (!entry) throw new Error(`${file} is not in ${ref}`);
-    const handle = await fs.promises.open(archive, 'r');
-    const data = Buffer.alloc(entry.size);
-    await handle.read(data, 0, entry.size, entry.offset);
-    await handle.close();
-    return data;
+    return (await archiveReader(archive))(path.basename(file));
   } finally {
     await container.remove({ force: true });
   }

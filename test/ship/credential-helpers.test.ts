@@ -107,3 +107,23 @@ describe('register fails clearly when the helper has no credentials or is missin
     expect(await count()).toBe(before);
   });
 });
+
+describe('push, uploading the image itself, takes its credentials from the helper too', () => {
+  test('a docker-archive pushed to the basic-auth registry with credsStore: pushed, registered, the secret never shows with --debug', async () => {
+    const { buildLayers, saveImage, removeImage } = await import('../registry/native-push-support');
+    const tag = `facetsctl-test/helper-push:${process.pid}`;
+    await buildLayers(tag, [{ 'etc/helper': Buffer.from(`pushed with a credential helper ${Date.now()}\n`) }]);
+    const archive = path.join(ws.dir, '..', 'helper-push.tar');
+    await saveImage(tag, archive);
+    await removeImage(tag);
+    dockerConfig({ credsStore: 'facetstest' });
+    const repo = uniqueRepo('helper-push');
+    const r = await ws.run(['--debug', '--json', 'push', `docker-archive:${archive}`, '-s', 'checkout', '--repository', repo, '--tag', '1.0.0', '--git-ref', 'main'], {
+      env: { ...env(), DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ pushed: true, created: true, artifactUri: `${basic.host}/${repo}:1.0.0@${r.json().artifact.digest}` });
+    expect(fs.readFileSync(helperLog, 'utf8')).toBe(`get ${basic.host}\n`);
+    expect(r.stdout + r.stderr).not.toContain(basic.password);
+  });
+});

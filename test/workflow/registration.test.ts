@@ -50,7 +50,8 @@ beforeAll(async () => {
     env: { PATH: process.env.PATH, DOCKER_HOST: infra.dockerHost },
     cwd: dir,
     homedir: path.join(dir, 'home'),
-    registryClient: (registry, auth) => new RegistryClient({ host: registry.uri.split('/')[0], insecure: registry.insecure, auth }),
+    registryClient: (registry, auth) => new RegistryClient(ctx.registryOptions(registry, auth)),
+    registryOptions: (registry, auth) => ({ host: registry.uri.split('/')[0], insecure: registry.insecure, auth }),
     debug: () => undefined,
   };
 });

@@ -1,6 +1,7 @@
-// facetsctl push: tag a local image for a project registry, push it through the Docker engine,
+// facetsctl push: send a local engine image (or a docker-archive:, oci-archive:, oci: source) to a project registry,
 // check the digest in the registry, then register it exactly as `facetsctl register` does.
 import type { Command } from 'commander';
+import { usage } from '../../core/errors';
 import type { ContainerRegistry } from '../../core/model';
 import { sourceReference } from '../../workflow/plan';
 import { inspectLocalImage, nextTurn } from '../../workflow/push';
@@ -18,6 +19,23 @@ export interface PushOptions extends RegistrationOptions {
   /** false with --no-push: register only (verification included). */
   push: boolean;
   keepTag?: boolean;
+  viaEngine?: boolean;
+  /** As given: checked to be 0-9 before anything else runs. */
+  compressionLevel?: string;
+}
+
+/** --compression-level as a number; a bad one, or one with --via-engine (the engine compresses itself), is a usage error. */
+function compressionLevel(opts: PushOptions): number | undefined {
+  if (opts.compressionLevel === undefined) return undefined;
+  if (!/^[0-9]$/.test(opts.compressionLevel)) throw usage(`--compression-level must be 0 to 9, not "${opts.compressionLevel}"`, 'e.g. --compression-level 1 (fast, the default) or 6 (what docker uses)');
+  if (opts.viaEngine) throw usage('--compression-level applies to facetsctl\'s own upload, not to --via-engine', 'drop one of them');
+  return Number(opts.compressionLevel);
+}
+
+/** Flags that cannot go with a daemonless source. */
+function checkSource(opts: PushOptions): void {
+  if (!(require('../../registry/image-source/spec') as typeof import('../../registry/image-source/spec')).isSourceSpec(opts.image)) return;
+  if (!opts.push) throw usage(`--no-push registers an image already in a registry, not ${opts.image}`, 'name the image as REGISTRY/REPOSITORY:TAG, or drop --no-push');
 }
 
 /** Several registries and none named: asked on a TTY, else a usage error listing them. */
@@ -27,6 +45,8 @@ async function askRegistry(f: Factory, offered: ContainerRegistry[]): Promise<Co
 }
 
 export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {
+  const level = compressionLevel(opts);
+  checkSource(opts);
   const source = sourceReference(opts.image);
   const localSide = opts.push ? inspectLocalImage(f, opts.image) : null;
   if (localSide) await nextTurn();
@@ -34,7 +54,7 @@ export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {
   f.debug('control plane open');
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
-  const out = await pushAndRegister(f, cp, { ...opts, project, service, source }, localSide, {
+  const out = await pushAndRegister(f, cp, { ...opts, compressionLevel: level, project, service, source }, localSide, {
     chooseRegistry: (offered) => askRegistry(f, offered),
     onEvent: reportWorkflow(f),
   });
@@ -46,7 +66,7 @@ export function define(parent: Command, f: Factory): Command {
   return registrationOptions(
     parent
       .command('push <image>')
-      .description('Push a local image to a project registry through the Docker engine, then register it for a service')
+      .description('Push a local image (or a docker-archive:, oci-archive:, oci: source) to a project registry, then register it for a service')
       .option('-s, --service <name>', 'service (resource) the image is for')
       .option('--registry <name>', 'project registry to push to (default: the one the image is named under, else the only one)')
       .option('--repository <repo>', 'repository in the registry (default: <project>/<service>)')
@@ -54,7 +74,9 @@ export function define(parent: Command, f: Factory): Command {
   )
     .option('--require-route', 'fail instead of storing the artifact unrouted when no rule matches')
     .option('--no-push', 'do not push: register the image already in the registry (verified)')
-    .option('--keep-tag', 'keep the registry tag made in the local engine')
+    .option('--keep-tag', 'leave the local engine image tagged with the registry name it was pushed as')
+    .option('--via-engine', 'push through the Docker engine\'s own push instead of facetsctl\'s upload')
+    .option('--compression-level <n>', 'gzip level of the layers facetsctl compresses, 0-9 (default 1)')
     .addHelpText(
       'after',
       `
@@ -64,6 +86,9 @@ Examples:
   $ facetsctl push 3f2a9c1d5e7b --service cart --registry gcr --repository acme/cart --tag 2.0.0 --environment dev
   $ facetsctl --json push checkout:1.4.2 -s checkout --release-stream QA
   $ facetsctl push checkout:1.4.2 -s checkout --no-push                            # register what is already in the registry
+  $ facetsctl push docker-archive:app.tar -s checkout --tag 1.4.2                  # no Docker engine needed
+  $ facetsctl push oci:./layout:1.4.2 -s checkout                                  # an OCI image layout (e.g. buildkit --output type=oci)
+  $ facetsctl push checkout:1.4.2 -s checkout --via-engine                         # the engine's own push
 
 Environment: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH (the engine), DOCKER_CONFIG (registry credentials).`,
     )

@@ -20,6 +20,8 @@ export interface ExportOptions extends Pick<GzipOptions, 'level' | 'chunkBytes'>
   tmpDir: string;
   /** Opens a streamed upload per layer, so the upload runs while the engine still exports (native push). */
   sink?: () => LayerSink;
+  /** Compressed bytes written so far of the large entry `file` (a layer, before the manifest says which). */
+  onBytes?: (file: string, compressedBytes: number) => void;
 }
 
 /** Reads a `docker save` stream; `close()` removes the compressed layers it wrote. */
@@ -53,7 +55,7 @@ export async function streamedExportSource(image: string, stream: NodeJS.Readabl
       });
       return;
     }
-    const prepared = prepare(entry, path.join(dir, `${large.size}.layer`), options);
+    const prepared = prepare(entry, path.join(dir, `${large.size}.layer`), { ...options, onBytes: options.onBytes && ((bytes: number) => options.onBytes?.(name, bytes)) });
     prepared.catch(() => {}); // awaited when the layer is pushed; this only keeps an early failure from going unhandled
     large.set(name, prepared);
     entry.on('end', () => next());
@@ -65,7 +67,10 @@ export async function streamedExportSource(image: string, stream: NodeJS.Readabl
     const root = await dockerArchiveImage(store);
     for (const layer of root.layers) {
       const prepared = large.get(resolve(layer.file ?? ''));
-      if (prepared) layer.prepared = prepared;
+      if (!prepared) continue;
+      layer.prepared = prepared;
+      // The entry's own name, as its compression progress named it.
+      layer.file = resolve(layer.file ?? '');
     }
     return { name: store.name, root, close };
   } catch (error) {
@@ -75,7 +80,7 @@ export async function streamedExportSource(image: string, stream: NodeJS.Readabl
 }
 
 /** A large entry to a file: gzipped here, or copied as it is when the export already holds it compressed. */
-async function prepare(entry: Readable, file: string, options: ExportOptions): Promise<PreparedLayer> {
+async function prepare(entry: Readable, file: string, options: Omit<ExportOptions, 'onBytes'> & { onBytes?: (bytes: number) => void }): Promise<PreparedLayer> {
   const iterator = entry[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);

@@ -18,6 +18,7 @@ export async function pushEngineExport(image: string, stream: NodeJS.ReadableStr
       chunkBytes: options.chunkBytes,
       tmpDir: options.tmpDir ?? os.tmpdir(),
       sink: () => streamedUpload(session),
+      onBytes: (file, bytes) => options.onProgress?.({ blob: file, file, phase: 'compressing', bytes }),
     });
   } catch (error) {
     session.close();

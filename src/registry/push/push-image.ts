@@ -23,6 +23,8 @@ export interface PushTarget {
 export interface PushProgress {
   /** `config`, or `layer N/M` (of its image). */
   blob: string;
+  /** The layer's path in the source, when it has one: the same layer before its place in the image is known (an export). */
+  file?: string;
   phase: 'compressing' | 'uploading' | BlobOutcome;
   /** Compressed bytes: written so far while compressing, sent so far while uploading, the blob's size once done. */
   bytes: number;
@@ -113,31 +115,33 @@ class NativePush {
     const gzipType = image.manifestMediaType === MEDIA_TYPES.dockerManifest ? MEDIA_TYPES.dockerLayerGzip : MEDIA_TYPES.ociLayerGzip;
     if (layer.prepared) {
       const prepared = await layer.prepared;
-      if (prepared.streamed) this.blobs.set(prepared.digest, { digest: prepared.digest, size: prepared.size, outcome: 'uploaded' });
-      else await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label);
+      if (prepared.streamed) {
+        this.blobs.set(prepared.digest, { digest: prepared.digest, size: prepared.size, outcome: 'uploaded' });
+        this.options.onProgress?.({ blob: label, file: layer.file, phase: 'uploaded', bytes: prepared.size, total: prepared.size, digest: prepared.digest });
+      } else await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label, layer.file);
       return { mediaType: prepared.compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : gzipType, digest: prepared.digest, size: prepared.size, ...annotations };
     }
     if (layer.compressed) {
       const { digest, size } = layer.digest && layer.size !== undefined ? { digest: layer.digest, size: layer.size } : await hashStream(layer);
-      await this.send({ digest, size, open: () => layer.open() }, label);
+      await this.send({ digest, size, open: () => layer.open() }, label, layer.file);
       return { mediaType: layer.mediaType, digest, size, ...annotations };
     }
     const file = path.join(this.tmp, `${crypto.randomBytes(8).toString('hex')}.gz`);
     const compressed = await gzipLayer(layer.open(), file, {
       level: this.options.compressionLevel ?? DEFAULT_LEVEL,
       chunkBytes: this.options.chunkBytes,
-      onBytes: (bytes) => this.options.onProgress?.({ blob: label, phase: 'compressing', bytes }),
+      onBytes: (bytes) => this.options.onProgress?.({ blob: label, file: layer.file, phase: 'compressing', bytes }),
     });
-    await this.send({ digest: compressed.digest, size: compressed.size, open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) }, label);
+    await this.send({ digest: compressed.digest, size: compressed.size, open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) }, label, layer.file);
     await fs.promises.rm(file, { force: true });
     return { mediaType: gzipType, digest: compressed.digest, size: compressed.size, ...annotations };
   }
 
   /** Each digest goes up once per push, however many images or layers name it. */
-  private send(blob: BlobToSend, label: string): Promise<void> {
+  private send(blob: BlobToSend, label: string, file?: string): Promise<void> {
     let sending = this.sent.get(blob.digest);
     if (!sending) {
-      const progress = (phase: PushProgress['phase'], bytes: number) => this.options.onProgress?.({ blob: label, phase, bytes, total: blob.size, digest: blob.digest });
+      const progress = (phase: PushProgress['phase'], bytes: number) => this.options.onProgress?.({ blob: label, file, phase, bytes, total: blob.size, digest: blob.digest });
       sending = uploadBlob(this.session, blob, { ...this.options, onBytes: (bytes) => progress('uploading', bytes) }).then((outcome) => {
         this.blobs.set(blob.digest, { digest: blob.digest, size: blob.size, outcome });
         progress(outcome, blob.size);

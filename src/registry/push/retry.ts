@@ -1,10 +1,11 @@
 // Retries of one push step: 408/429/5xx and dropped connections, backoff with jitter, Retry-After honoured.
 import { FacetsError } from '../../core/errors';
-import { denied, errorBodyCode, networkFailure, unexpectedStatus } from '../errors';
+import { errorBodyCode, networkFailure, pushDenied, unexpectedStatus } from '../errors';
 import { backoffMs, MAX_RETRY_AFTER_MS, RETRY_STATUSES, retryAfterMs } from '../transport';
 import { NetworkError, type Answer, type PushSession } from './session';
 
-const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED']);
+// Connection refused is not among them: a registry down from the start stays down (as for reads).
+const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 
 /** An answer worth trying again (the step restarts from the top). */
 export class RetryableAnswer extends Error {
@@ -18,6 +19,8 @@ export interface RetryOptions {
   retries?: number;
   /** First backoff step, doubled each attempt; default 250 ms. */
   retryDelayMs?: number;
+  /** Told of each failed attempt that will be tried again, with the error it would end in. */
+  onRetry?: (info: { attempt: number; delayMs: number; error: FacetsError }) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -32,7 +35,9 @@ export async function withRetries<T>(session: PushSession, options: RetryOptions
       const retryable = error instanceof RetryableAnswer || (error instanceof NetworkError && RETRY_CODES.has(error.code));
       if (!retryable || attempt >= attempts) throw final(session, error, attempt);
       const hinted = error instanceof RetryableAnswer ? retryAfterMs(error.answer.headers['retry-after']) : undefined;
-      await sleep(hinted !== undefined ? Math.min(hinted, MAX_RETRY_AFTER_MS) : backoffMs(attempt - 1, options.retryDelayMs ?? 250));
+      const delayMs = hinted !== undefined ? Math.min(hinted, MAX_RETRY_AFTER_MS) : backoffMs(attempt - 1, options.retryDelayMs ?? 250);
+      options.onRetry?.({ attempt, delayMs, error: final(session, error, 1) as FacetsError });
+      await sleep(delayMs);
     }
   }
 }
@@ -50,16 +55,7 @@ function final(session: PushSession, error: unknown, attempts: number): unknown 
 export function expectStatus(session: PushSession, answer: Answer, what: string, ok: number[]): void {
   if (ok.includes(answer.status)) return;
   if (RETRY_STATUSES.has(answer.status)) throw new RetryableAnswer(answer, what);
-  if (answer.status === 403 || errorBodyCode(answer.body).code === 'DENIED') throw pushDenied(session);
+  const said = errorBodyCode(answer.body);
+  if (answer.status === 403 || said.code === 'DENIED') throw pushDenied(session.host, session.repository, session.hasCredentials, said.message ? `denied: ${said.message}` : 'forbidden');
   throw unexpectedStatus(session.host, what, answer.status, answer.body, 1);
-}
-
-function pushDenied(session: PushSession): FacetsError {
-  const base = denied(session.host, session.repository);
-  return new FacetsError(
-    base.kind,
-    `registry ${session.host} denied pushing to ${session.repository} (forbidden)`,
-    `ask for push access to ${session.repository} on ${session.host}, or push to a repository you may write to`,
-    base.details,
-  );
 }

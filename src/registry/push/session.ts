@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Authenticator, type Challenge, parseChallenge, pingChallenge } from '../auth';
 import type { RegistryOptions } from '../client';
-import { unauthorized } from '../errors';
+import { pushDenied, unauthorized } from '../errors';
 import { isLoopbackHost } from '../host';
 import { Transport } from '../transport';
 
@@ -54,6 +54,10 @@ export class PushSession {
     this.httpAgent = new http.Agent({ keepAlive: true });
   }
 
+  get hasCredentials(): boolean {
+    return this.authenticator.hasCredentials;
+  }
+
   get host(): string {
     return this.transport.host;
   }
@@ -65,7 +69,13 @@ export class PushSession {
       const authorization = await this.authenticator.authorization(challenge, this.scope);
       const answer = await this.raw(request, authorization);
       if (answer.status !== 401) return answer;
-      if (attempt > 1 || challenge?.scheme === 'basic' || !challenge) throw unauthorized(this.host, this.authenticator.hasCredentials);
+      if (attempt > 1 || challenge?.scheme === 'basic' || !challenge) {
+        // A token without push access is refused, not unknown: say so, as the engine does.
+        if (/error="insufficient_scope"/.test(String(answer.headers['www-authenticate']))) {
+          throw pushDenied(this.host, this.repository, this.hasCredentials, 'insufficient_scope: the token grants no push access');
+        }
+        throw unauthorized(this.host, this.hasCredentials);
+      }
       this.authenticator.forget(this.scope);
       challenge = parseChallenge(answer.headers['www-authenticate']) ?? challenge;
     }
