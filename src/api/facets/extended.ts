@@ -17,18 +17,13 @@ import {
 import type { ArtifactQuery, AttachRequest, ConfigureCiRequest, HistoryQuery, PromoteRequest, RegisterRequest, RegisterResult, ResetResult } from '../control-plane';
 import { p } from '../http-transport';
 import { ReferenceControlPlane } from './reference';
+import { fromResetWire, type ResetWire } from './reference-ci';
 import { isEmpty, V1 } from './session';
 
 const stack = (project: string) => V1 + p`/facetsctl/stacks/${project}`;
 const resource = (project: string, service: string) => stack(project) + p`/resources/${service}`;
 const ciCdOf = (project: string, service?: string) => (service === undefined ? `${stack(project)}/ci-cd` : `${resource(project, service)}/ci-cd`);
 const overrideOf = (project: string, service: string, environment: string) => resource(project, service) + p`/environments/${environment}/override`;
-
-interface ResetWire {
-  deletedRoutingRules: number;
-  deletedPromotionWorkflow: boolean;
-  previous?: CiCdWire;
-}
 
 export class ExtendedControlPlane extends ReferenceControlPlane {
   override async ensureCiIntegration(project: string, service: string): Promise<CiIntegration> {
@@ -52,8 +47,7 @@ export class ExtendedControlPlane extends ReferenceControlPlane {
 
   override async resetCi(project: string, service?: string): Promise<ResetResult> {
     // Not retried: a repeat would report that it deleted nothing.
-    const w = await this.s.call<ResetWire>({ method: 'DELETE', path: ciCdOf(project, service) });
-    return { deletedRoutingRules: w.deletedRoutingRules, deletedPromotionWorkflow: w.deletedPromotionWorkflow, previous: w.previous ? fromCiCd(w.previous).config : null };
+    return fromResetWire(await this.s.call<ResetWire>({ method: 'DELETE', path: ciCdOf(project, service) }));
   }
 
   override async registerArtifact(request: RegisterRequest): Promise<RegisterResult> {

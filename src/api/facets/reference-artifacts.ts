@@ -1,5 +1,6 @@
 // Registration, artifacts and promotion on the reference operations alone: register-by-env / register-by-release-stream
 // / registerV2, artifacts-ci/{ciName}/artifacts (filtered and paged here), and artifacts/promote with an artifactId.
+import { artifactTypeOf } from '../../core/artifact-url';
 import { FacetsError, notFound } from '../../core/errors';
 import type { Artifact, Page } from '../../core/model';
 import { nextAfter, validatePromotion } from '../../core/promotion';
@@ -13,7 +14,6 @@ import { ciNameOf, serviceCiConfig } from './reference-ci';
 import { isEmpty, V1, type FacetsSession } from './session';
 
 const DIGEST = /@(sha256:[a-f0-9]{64})$/;
-const FREESTYLE = /^(https?|s3|gs|az):\/\//i;
 
 /** CiArtifactResponse / Artifact as Facets sends them: the digest and the type follow from the URI when not stated. */
 export function fromReferenceArtifact(w: Partial<ArtifactWire>, ciName: string): Artifact {
@@ -22,7 +22,7 @@ export function fromReferenceArtifact(w: Partial<ArtifactWire>, ciName: string):
   return {
     ...artifact,
     digest: artifact.digest ?? DIGEST.exec(uri)?.[1] ?? null,
-    artifactType: w.artifactType ?? (FREESTYLE.test(uri) ? 'freestyle' : 'docker_image'),
+    artifactType: w.artifactType ?? artifactTypeOf(uri),
   };
 }
 

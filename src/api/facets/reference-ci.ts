@@ -145,11 +145,18 @@ export async function configureCi(s: FacetsSession, request: ConfigureCiRequest)
   return { ...fromCiCd(data), project, service, ciName, strategy: 'SERVICE_CI' };
 }
 
-interface ResetWire {
+/** What serve says a reset deleted (its representation of resetCiCdDetails, and its extensions' reset). */
+export interface ResetWire {
   deletedRoutingRules: number;
   deletedPromotionWorkflow: boolean;
   previous?: CiCdWire;
 }
+
+export const fromResetWire = (w: ResetWire): ResetResult => ({
+  deletedRoutingRules: w.deletedRoutingRules,
+  deletedPromotionWorkflow: w.deletedPromotionWorkflow,
+  previous: w.previous ? fromCiCd(w.previous).config : null,
+});
 
 export async function resetCi(s: FacetsSession, project: string, service?: string): Promise<ResetResult> {
   if (service !== undefined) {
@@ -160,7 +167,7 @@ export async function resetCi(s: FacetsSession, project: string, service?: strin
   }
   const previous = (await projectCiConfig(s, project)).config;
   const w = await s.write<ResetWire>({ method: 'DELETE', path: V1 + p`/ci-cd/${project}` });
-  if (w) return { deletedRoutingRules: w.deletedRoutingRules, deletedPromotionWorkflow: w.deletedPromotionWorkflow, previous: w.previous ? fromCiCd(w.previous).config : null };
+  if (w) return fromResetWire(w);
   return { deletedRoutingRules: previous?.routingRules.length ?? 0, deletedPromotionWorkflow: (previous?.promotionHierarchy.length ?? 0) > 0, previous };
 }
 

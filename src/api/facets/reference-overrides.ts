@@ -1,7 +1,7 @@
 // Manual attach and resolution on the reference operations alone: clusters/{clusterId}/attach-image, detachImage and
 // .../overrides by the environment's id; resolve is computed here with core's rules from what those answers say.
 import { FacetsError, notFound } from '../../core/errors';
-import type { Environment, Override, Resolution } from '../../core/model';
+import type { Environment, Override, ReleaseStream, Resolution } from '../../core/model';
 import { registrationTargets } from '../../core/ci-config';
 import { resolveArtifact } from '../../core/resolution';
 import { fromCluster, fromReleaseStream, type ClusterWire, type OverrideWire, type ReleaseStreamWire } from '../../controlplane/http/wire';
@@ -13,6 +13,10 @@ import { V1, type FacetsSession } from './session';
 
 export function environments(s: FacetsSession, project: string): Promise<Environment[]> {
   return s.memo(`environments ${project}`, async () => (await s.get<ClusterWire[]>(V1 + p`/stacks/${project}/clusters`)).map(fromCluster));
+}
+
+export async function releaseStreams(s: FacetsSession, project: string): Promise<ReleaseStream[]> {
+  return (await s.get<ReleaseStreamWire[]>(`${V1}/release-stream`, { stackName: project })).map(fromReleaseStream);
 }
 
 async function environmentOf(s: FacetsSession, project: string, name: string): Promise<Environment> {
@@ -89,10 +93,10 @@ export async function resolve(s: FacetsSession, project: string, service: string
     allArtifacts(s, project, service),
     serviceCiConfig(s, project, service, false),
     projectCiConfig(s, project),
-    s.get<ReleaseStreamWire[]>(`${V1}/release-stream`, { stackName: project }),
+    releaseStreams(s, project),
   ]);
   const config = ciName === null ? projectLevel.config : effective.config;
-  const layout = { environments: all, releaseStreams: streams.map(fromReleaseStream) };
+  const layout = { environments: all, releaseStreams: streams };
   const overrides = await Promise.all(chosen.map((env) => getOverride(s, project, service, env.name)));
   return chosen.map((env, i) =>
     resolveArtifact({

@@ -13,7 +13,7 @@ import type {
   ReleaseStream,
   Resolution,
 } from '../../core/model';
-import { fromArtifactory, fromReleaseStream, fromUser, type ArtifactoryWire, type PushCredentialsWire, type ReleaseStreamWire, type StackWire, type UserWire } from '../../controlplane/http/wire';
+import { fromArtifactory, fromUser, type ArtifactoryWire, type PushCredentialsWire, type StackWire, type UserWire } from '../../controlplane/http/wire';
 import type {
   ArtifactQuery,
   AttachRequest,
@@ -55,8 +55,8 @@ export class ReferenceControlPlane implements ControlPlane {
     return overrides.environments(this.s, project);
   }
 
-  async listReleaseStreams(project: string): Promise<ReleaseStream[]> {
-    return (await this.s.get<ReleaseStreamWire[]>(`${V1}/release-stream`, { stackName: project })).map(fromReleaseStream);
+  listReleaseStreams(project: string): Promise<ReleaseStream[]> {
+    return overrides.releaseStreams(this.s, project);
   }
 
   async listRegistries(project: string): Promise<ContainerRegistry[]> {
