@@ -14,7 +14,7 @@ const { startServe, SERVE_MAIN } = require('./bench/serve');
 const { benchStartup, benchStartupOnLts, benchNodeStartup } = require('./bench/cli-bench');
 const { benchInstalled } = require('./bench/installed');
 const { benchEcho, NAME: ECHO_NAME, TARGET: ECHO_TARGET } = require('./bench/echo-bench');
-const { benchServe, NAME: SERVE_NAME } = require('./bench/serve-bench');
+const { benchServe, serveFigures, failedFigures: failedServeFigures } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
 const { benchFacets, names: facetsNames, TARGET: FACETS_TARGET } = require('./bench/facets-bench');
 const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
@@ -78,13 +78,16 @@ async function main(options) {
   const want = (g) => options.only.includes(g);
   const runDir = path.join(REPO, '.bench', `run-${process.pid}`);
   const infraDir = path.join(runDir, 'infra');
+  const postgresDir = path.join(runDir, 'infra-postgres');
   const results = [];
   const env = cleanEnv();
   const started = new Date();
   let infraStarted = false;
+  let postgresStarted = false;
   const cleanup = async () => {
     await stopAll();
     if (infraStarted) stopInfra(REPO, infraDir);
+    if (postgresStarted) stopInfra(REPO, postgresDir);
     fs.rmSync(runDir, { recursive: true, force: true });
   };
   const onSignal = (signal) => {
@@ -150,20 +153,37 @@ async function main(options) {
 
     let serve = null;
     let serveError = null;
+    let serveBlueprint = null;
     if (want('serve') || want('register')) {
       try {
-        const blueprint = writeBlueprint(path.join(runDir, 'serve'), registry ? registry.host : '127.0.0.1:5000');
+        serveBlueprint = writeBlueprint(path.join(runDir, 'serve'), registry ? registry.host : '127.0.0.1:5000');
         log('starting serve');
-        serve = await startServe(REPO, { blueprint, db: path.join(runDir, 'serve', 'state.db') });
+        serve = await startServe(REPO, { blueprint: serveBlueprint, db: path.join(runDir, 'serve', 'state.db') });
       } catch (e) {
         serveError = e.missing ? e.message : `serve did not start: ${e.message}`;
       }
     }
 
-    // 3: serve throughput.
+    // 3: serve throughput on SQLite, on PostgreSQL (started apart, so that a failure there leaves the rest), two instances.
     if (want('serve')) {
-      if (!serve) results.push(skipped(SERVE_NAME, serveError));
-      else await measure(results, SERVE_NAME, null, () => benchServe(serve, { registryHost: registry ? registry.host : '127.0.0.1:5000' }));
+      if (!serve) for (const { name, target } of serveFigures()) results.push(skipped(name, serveError, target));
+      else {
+        let postgres;
+        try {
+          log('starting postgres (scripts/test-infra.js)');
+          postgresStarted = true;
+          postgres = { url: startInfra(REPO, postgresDir, ['postgres']).postgres.url };
+        } catch (e) {
+          postgres = { error: e.message };
+        }
+        log('measuring serve');
+        try {
+          const registryHost = registry ? registry.host : '127.0.0.1:5000';
+          results.push(...(await benchServe({ repo: REPO, serve, blueprint: serveBlueprint, registryHost, postgres, workDir: path.join(runDir, 'serve-bench'), log })));
+        } catch (e) {
+          results.push(...failedServeFigures(e));
+        }
+      }
     }
 
     // 4: register against serve.
