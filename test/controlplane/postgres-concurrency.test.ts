@@ -194,6 +194,23 @@ describe('promotions of one environment run one at a time; other environments do
   });
 });
 
+describe('a configuration is read as one revision wrote it', () => {
+  test('a save committed between the reads of its row and of its rules: the read answers the new revision with its own rules', async () => {
+    const [a] = await twoInstances();
+    await a.configureCi({ project: 'shop', config: { registrationType: 'ENVIRONMENT', routingRules: [branchRule('main', 'dev', 1)] } });
+    const raw = await rawConnection();
+    await raw.query('begin');
+    // The read gets the row at revision 1, then waits to read the rules while another writer saves revision 2.
+    await raw.query('lock table routing_rules in access exclusive mode');
+    const read = a.store.findStoredCiConfig('shop', null);
+    await waitersReach(1);
+    await raw.query("update ci_configs set revision = 2, updated_by = 'carol' where scope = ''");
+    await raw.query("update routing_rules set value = 'release/*', route_to = 'staging'");
+    await raw.query('commit');
+    expect(await read).toMatchObject({ revision: 2, updatedBy: 'carol', config: { routingRules: [{ value: 'release/*', routeTo: 'staging' }] } });
+  });
+});
+
 describe('the first admin token is minted once, however many instances start together', () => {
   test('6 bootstraps from two instances that all found no token: one token is minted, the others answer none', async () => {
     await twoInstances();

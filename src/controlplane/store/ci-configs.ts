@@ -6,20 +6,30 @@ import { toCriterion } from './rows';
 import type { Database } from './schema';
 import type { DeletedCiConfig, StoredCiConfig } from './store';
 
+/**
+ * The configuration as one revision wrote it. Its row, rules and workflow are three statements: when a writer committed
+ * in between (the row's id or revision changed by the end), they are read again.
+ */
 export async function findStoredCiConfig(db: Kysely<Database>, project: string, service: string | null): Promise<StoredCiConfig | null> {
-  const row = await db.selectFrom('ci_configs').selectAll().where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirst();
-  if (!row) return null;
-  const rules = await db.selectFrom('routing_rules').selectAll().where('config_id', '=', row.id).orderBy('position').execute();
-  const workflow = await db.selectFrom('promotion_workflows').select('hierarchy').where('config_id', '=', row.id).executeTakeFirst();
-  const config: CiConfig = {
-    registrationType: row.registration_type as RegistrationType,
-    ciStrategy: row.ci_strategy as CiStrategy,
-    routingRules: rules.map(toCriterion),
-    promotionHierarchy: workflow ? (JSON.parse(workflow.hierarchy) as string[]) : [],
-    policy: JSON.parse(row.policy) as ImageVersionPolicy,
-  };
-  // Rules read after a newer revision committed go with a stale revision number: the conditional write refuses them.
-  return { config, id: row.id, revision: row.revision, updatedAt: row.updated_at, updatedBy: row.updated_by };
+  const header = () => db.selectFrom('ci_configs').selectAll().where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirst();
+  for (let row = await header(); ; ) {
+    if (!row) return null;
+    const rules = await db.selectFrom('routing_rules').selectAll().where('config_id', '=', row.id).orderBy('position').execute();
+    const workflow = await db.selectFrom('promotion_workflows').select('hierarchy').where('config_id', '=', row.id).executeTakeFirst();
+    const after = await header();
+    if (after?.id !== row.id || after.revision !== row.revision) {
+      row = after;
+      continue;
+    }
+    const config: CiConfig = {
+      registrationType: row.registration_type as RegistrationType,
+      ciStrategy: row.ci_strategy as CiStrategy,
+      routingRules: rules.map(toCriterion),
+      promotionHierarchy: workflow ? (JSON.parse(workflow.hierarchy) as string[]) : [],
+      policy: JSON.parse(row.policy) as ImageVersionPolicy,
+    };
+    return { config, id: row.id, revision: row.revision, updatedAt: row.updated_at, updatedBy: row.updated_by };
+  }
 }
 
 /** Call inside a transaction: the row is written first (a conditional insert or update), which locks it for the rest. */
