@@ -221,6 +221,8 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
       else checkTarget(ctx, request.project, config.registrationType === 'ENVIRONMENT' ? 'environment' : 'releaseStream', to);
     }
     checkPolicy(config.policy, { tag: source.tag, registrationValue: to, promoted: true });
+    // Promotions into one environment (or release stream) run one at a time, across instances; others' go on.
+    await store.lockEnvironment(request.project, to);
     const artifact: Artifact = {
       ...source,
       id: monotonicId('art'),

@@ -7,7 +7,8 @@ import { FacetsError } from '../core/errors';
 import { IMAGE_STRATEGIES, type CiConfig, type CiIntegration, type EffectiveCiConfig, type ImageStrategy, type Resource } from '../core/model';
 import { newEvent, now, type ServiceContext } from './context';
 import { monotonicId } from './ids';
-import type { Store } from './store/store';
+import { staleWrite } from './stale-write';
+import type { Store, StoredCiConfig } from './store/store';
 import type { ConfigureCiRequest, ResetResult } from './types';
 
 const CI_NAME_ATTEMPTS = 5;
@@ -73,11 +74,12 @@ export async function configureCi(ctx: ServiceContext, request: ConfigureCiReque
   const layout = ctx.layouts.project(project);
   if (service !== undefined) ctx.layouts.service(project, service);
   return ctx.store.transaction(async (store) => {
-    const current = await store.findCiConfig(project, service ?? null);
+    const read = await store.findStoredCiConfig(project, service ?? null);
+    const current = read?.config ?? null;
     const merged = mergeCiConfig(current, change);
     validateCiConfig(merged, layout);
     if (!sameCiConfig(current, merged)) {
-      await store.saveCiConfig(project, service ?? null, merged, now(ctx), ctx.identity.username);
+      if (!(await store.saveCiConfig(project, service ?? null, merged, now(ctx), ctx.identity.username, read))) throw await staleCiConfig(store, project, service, read);
       await store.insertEvent(
         newEvent(ctx, 'CONFIG_CHANGED', {
           project,
@@ -97,19 +99,28 @@ export async function resetCi(ctx: ServiceContext, project: string, service?: st
   ctx.layouts.project(project);
   if (service !== undefined) ctx.layouts.service(project, service);
   return ctx.store.transaction(async (store) => {
-    const deleted = await store.deleteCiConfig(project, service ?? null);
-    if (deleted.previous) {
-      await store.insertEvent(
-        newEvent(ctx, 'CONFIG_RESET', {
-          project,
-          resourceName: service ?? null,
-          summary: `CI/CD configuration of ${configLevel(service)} reset: ${deleted.deletedRoutingRules} routing rule(s) and ${deleted.deletedPromotionWorkflow ? 'the' : 'no'} promotion workflow deleted${projectLevelNote(service)}`,
-          details: { ...deleted },
-        }),
-      );
-    }
+    const read = await store.findStoredCiConfig(project, service ?? null);
+    if (!read) return { deletedRoutingRules: 0, deletedPromotionWorkflow: false, previous: null };
+    const deleted = await store.deleteCiConfig(project, service ?? null, read);
+    if (!deleted) throw await staleCiConfig(store, project, service, read);
+    await store.insertEvent(
+      newEvent(ctx, 'CONFIG_RESET', {
+        project,
+        resourceName: service ?? null,
+        summary: `CI/CD configuration of ${configLevel(service)} reset: ${deleted.deletedRoutingRules} routing rule(s) and ${deleted.deletedPromotionWorkflow ? 'the' : 'no'} promotion workflow deleted${projectLevelNote(service)}`,
+        details: { ...deleted },
+      }),
+    );
     return deleted;
   });
+}
+
+/** The refusal of a CI/CD write whose configuration another writer saved, made or reset after `read`. */
+async function staleCiConfig(store: Store, project: string, service: string | undefined, read: StoredCiConfig | null): Promise<FacetsError> {
+  const now = await store.findStoredCiConfig(project, service ?? null);
+  const did = !read ? 'made it' : now?.id === read.id ? 'saved it' : 'reset it and made it anew';
+  const current = now && { revision: now.revision, by: now.updatedBy, at: now.updatedAt, did };
+  return staleWrite(`the CI/CD configuration of ${service === undefined ? '' : `service ${service} of `}project ${project}`, read?.revision ?? 0, current);
 }
 
 const configLevel = (service?: string) => (service === undefined ? 'project' : `service ${service}`);
@@ -124,9 +135,12 @@ export async function setImageStrategy(ctx: ServiceContext, project: string, ser
 }
 
 async function switchStrategy(ctx: ServiceContext, store: Store, project: string, service: string, strategy: ImageStrategy): Promise<CiIntegration> {
-  const integration = await ensureIntegration(ctx, store, project, service);
+  let integration = await ensureIntegration(ctx, store, project, service);
+  // Set only over the strategy read: when another writer changed it meanwhile, start again from theirs.
+  while (integration.strategy !== strategy && !(await store.setIntegrationStrategy(project, service, integration.strategy, strategy))) {
+    integration = await ensureIntegration(ctx, store, project, service);
+  }
   if (integration.strategy === strategy) return integration;
-  await store.setIntegrationStrategy(project, service, strategy);
   await store.insertEvent(
     newEvent(ctx, 'STRATEGY_CHANGED', {
       project,

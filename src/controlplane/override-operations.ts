@@ -7,6 +7,8 @@ import { resolveArtifact } from '../core/resolution';
 import { checkArtifactType, parseArtifactUri, registryFor } from './artifact-operations';
 import { effectiveCiConfig, ensureIntegration } from './ci-operations';
 import { newEvent, now, paging, type ServiceContext } from './context';
+import { staleWrite } from './stale-write';
+import type { Store } from './store/store';
 import type { AttachRequest, HistoryQuery } from './types';
 
 const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
@@ -26,6 +28,14 @@ function refuseInternalRegistry(project: Project, named: string | undefined, uri
 
 const sameLabels = (a: Override['labels'], b: Override['labels']) =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+/** The refusal of an attach or detach after another writer recorded a revision of the same override since `read`. */
+async function staleOverride(store: Store, project: string, service: string, environment: string, read: number): Promise<FacetsError> {
+  const { override, revision, last } = await store.getOverrideState(project, service, environment);
+  const did = override ? `attached ${override.image}` : `detached ${last?.image ?? 'the image'}`;
+  const now = last && { revision, by: last.updatedBy, at: last.updatedAt, did };
+  return staleWrite(`the image attached to service ${service} in environment ${environment} of project ${project}`, read, now);
+}
 
 export async function attachImage(ctx: ServiceContext, request: AttachRequest): Promise<Override> {
   const project = ctx.layouts.project(request.project);
@@ -60,7 +70,7 @@ export async function attachImage(ctx: ServiceContext, request: AttachRequest): 
       updatedAt: now(ctx),
       updatedBy: ctx.identity.username,
     };
-    await store.saveOverride(override);
+    if (!(await store.saveOverride(override))) throw await staleOverride(store, request.project, request.service, request.environment, state.revision);
     const verb = state.override ? 're-attached' : 'attached';
     await store.insertEvent(
       newEvent(ctx, 'ATTACHED', {
@@ -86,7 +96,7 @@ export async function detachImage(ctx: ServiceContext, project: string, service:
     }
     const revision = state.revision + 1;
     const at = now(ctx);
-    await store.deactivateOverride(project, service, environment, revision, at, ctx.identity.username);
+    if (!(await store.deactivateOverride(project, service, environment, revision, at, ctx.identity.username))) throw await staleOverride(store, project, service, environment, state.revision);
     await store.insertEvent(
       newEvent(ctx, 'DETACHED', {
         project,

@@ -112,6 +112,29 @@ describe('0003_artifact_tags: a database of the previous schema is migrated, and
   });
 });
 
+describe('0004_revisions_and_claims: CI/CD configurations of every earlier schema get a revision', () => {
+  test.each(ALL_MIGRATIONS.slice(0, -1))('a database left at %s: its configuration is at revision 1, the next change writes revision 2', async (last) => {
+    const dir = tempDir();
+    const dbPath = path.join(dir, '.facets', 'state.db');
+    await databaseAt(dbPath, last);
+    const db = new BetterSqlite3(dbPath);
+    try {
+      db.prepare('insert into projects (name, synced_at) values (?, ?)').run('shop', '2025-01-01T00:00:00.000Z');
+      db.prepare(
+        `insert into ci_configs (project, service, scope, registration_type, ci_strategy, policy, updated_at, updated_by)
+         values ('shop', null, '', 'ENVIRONMENT', 'SIMPLE', '{}', '2025-01-01T00:00:00.000Z', 'alice')`,
+      ).run();
+    } finally {
+      db.close();
+    }
+    const { service } = await openFixture(SHOP_BLUEPRINT, {}, dir);
+    expect(inspect(dbPath).migrations).toEqual(ALL_MIGRATIONS);
+    expect(await service.store.findStoredCiConfig('shop', null)).toMatchObject({ revision: 1, updatedBy: 'alice', config: { registrationType: 'ENVIRONMENT' } });
+    await service.configureCi({ project: 'shop', config: { promotionHierarchy: ['dev', 'staging'] } });
+    expect(await service.store.findStoredCiConfig('shop', null)).toMatchObject({ revision: 2, config: { registrationType: 'ENVIRONMENT', promotionHierarchy: ['dev', 'staging'] } });
+  });
+});
+
 describe('API tokens are stored as hashes only', () => {
   test('createApiToken, findApiTokens and countApiTokens', async () => {
     const store = await openStore(path.join(tempDir(), 'state.db'));

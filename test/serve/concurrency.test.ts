@@ -95,17 +95,28 @@ describe.each(DEPLOYMENTS)('Concurrent registrations through %s', (_label, deplo
     expect((await client.listCiIntegrations(PROJECT)).filter((i) => i.resourceName === 'legacy')).toHaveLength(1);
   });
 
-  test('20 concurrent attaches on one environment: each a revision of its own, the last one wins, none lost', async () => {
+  test('20 concurrent attaches on one environment: each one written is a revision of its own, the last one wins, none lost; a stale one is refused', async () => {
     await client.setImageStrategy(PROJECT, 'legacy', 'MANUAL');
     const images = Array.from({ length: 20 }, (_, i) => pinned('shop/legacy', `7.${i}.0`, `legacy-${i}`));
-    const overrides = await Promise.all(
+    const outcomes = await Promise.allSettled(
       images.map((image, i) => via(i).attachImage({ project: PROJECT, service: 'legacy', environment: 'dev', image, artifactType: 'docker_image', registry: 'local', repository: 'shop/legacy', tag: `7.${i}.0` })),
     );
-    expect(overrides.map((o) => o.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    const last = overrides.find((o) => o.revision === 20)!;
-    expect(await client.getOverride(PROJECT, 'legacy', 'dev')).toMatchObject({ image: last.image, revision: 20 });
+    const overrides = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refusals = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as FacetsError] : []));
+    // One serve on SQLite writes one at a time; instances on PostgreSQL refuse a write over a revision written meanwhile.
+    if (deployment.clients.length === 1) expect(refusals).toEqual([]);
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({ kind: 'CONFLICT', message: expect.stringMatching(/^the image attached to service legacy in environment dev of project shop changed meanwhile: .*; nothing was written; run the command again$/) });
+    }
+    const n = overrides.length;
+    expect(n).toBeGreaterThan(0);
+    expect(overrides.map((o) => o.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    const last = overrides.find((o) => o.revision === n)!;
+    expect(await client.getOverride(PROJECT, 'legacy', 'dev')).toMatchObject({ image: last.image, revision: n });
     const history = await client.history(PROJECT, 'legacy', { environment: 'dev', kinds: ['ATTACHED'], limit: 100 });
-    expect(history.items.map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => 20 - i));
+    expect(history.items.map((e) => [e.revision, e.details.image])).toEqual(
+      [...overrides].sort((a, b) => b.revision - a.revision).map((o) => [o.revision, o.image]),
+    );
   });
 
   test('a reset while others register leaves a consistent state', async () => {

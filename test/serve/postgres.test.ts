@@ -70,6 +70,8 @@ describe('migrations are forward only, versioned, and run once however many inst
        values ('art_old1', 'shop-checkout-old12345', 'r/checkout:1.5.0@sha256:aa', 'sha256:aa', '1.5.0', 'docker_image', 'local', 'ENVIRONMENT', 'dev', 'sha256:aa', 'dev', '{}', 0, $1, 'alice')`,
       [at],
     );
+    // From 0003 on, the code of that version recorded the tag beside the artifact.
+    if (last >= '0003_artifact_tags') await database.query("insert into artifact_tags (artifact_id, tag, artifact_uri, created_at) values ('art_old1', '1.5.0', 'r/checkout:1.5.0@sha256:aa', $1)", [at]);
 
     const server = await start();
     expect(await migrations()).toEqual(ALL_MIGRATIONS);

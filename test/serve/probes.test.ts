@@ -3,7 +3,6 @@
 import http from 'node:http';
 import { Client } from 'pg';
 import { HttpControlPlane } from '../../src/api/http-client';
-import { WRITE_LOCK } from '../../src/controlplane/store/postgres';
 import { makeProjectDir, pinned, PROJECT, REGISTRY_CREDENTIALS_ENV, type ProjectDir } from '../contract/project';
 import { createDatabase, type TestDatabase } from '../support/postgres';
 import { basic, raw } from './http';
@@ -71,16 +70,17 @@ describe('SIGTERM drains the requests in flight, then serve exits 0', () => {
     await startOn('PostgreSQL');
     const client = new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: server.adminToken, retries: 0 });
     await client.configureCi({ project: PROJECT, config: { registrationType: 'ENVIRONMENT' } });
-    // Another instance's write transaction, as far as this serve can tell: it holds the write lock.
+    // Another instance's write transaction, as far as this serve can tell: it holds a lock that keeps artifacts from being written.
     const holder = new Client({ connectionString: database.url });
     await holder.connect();
     try {
-      await holder.query('select pg_advisory_lock($1)', [WRITE_LOCK]);
+      await holder.query('begin');
+      await holder.query('lock table artifacts in share row exclusive mode');
       const uri = pinned('shop/checkout', '1.0.0', 'in-flight');
       const registration = registerKeptAlive(uri);
       // In flight: serve's transaction waits for the lock.
       for (;;) {
-        const waiting = await holder.query("select 1 from pg_locks where locktype = 'advisory' and not granted");
+        const waiting = await holder.query("select 1 from pg_locks where relation = 'artifacts'::regclass and not granted");
         if (waiting.rowCount) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -91,7 +91,7 @@ describe('SIGTERM drains the requests in flight, then serve exits 0', () => {
         if (refused) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await holder.query('select pg_advisory_unlock($1)', [WRITE_LOCK]);
+      await holder.query('commit');
       const answer = await registration;
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ created: true });

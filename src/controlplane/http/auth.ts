@@ -1,7 +1,7 @@
 // HTTP Basic auth with personal access tokens: the store keeps only a sha256 of each token.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '../types';
-import type { ApiToken } from '../store/store';
+import type { ApiToken, Store } from '../store/store';
 
 export interface TokenStore {
   createApiToken(username: string, name: string, tokenHash: string): Promise<ApiToken>;
@@ -23,9 +23,12 @@ export async function createToken(store: TokenStore, username: string, name: str
   return token;
 }
 
-/** On a store without any token, creates the admin's first token and returns it (once); else undefined. */
-export async function bootstrapAdminToken(store: TokenStore): Promise<string | undefined> {
-  if ((await store.countApiTokens()) > 0) return undefined;
+/**
+ * On a store without any token, creates the admin's first token and returns it (once); else undefined. Of several
+ * instances starting together on one empty database, the one whose claim is stored mints it.
+ */
+export async function bootstrapAdminToken(store: TokenStore & Pick<Store, 'claim'>, at: string): Promise<string | undefined> {
+  if ((await store.countApiTokens()) > 0 || !(await store.claim('initial admin token', at))) return undefined;
   return createToken(store, ADMIN_USERNAME, 'initial admin token');
 }
 

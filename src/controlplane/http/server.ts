@@ -86,7 +86,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       },
     });
     // Minted once the server listens: a start that fails stores no token, and the next start shows one.
-    const adminToken = await store.transaction((s) => bootstrapAdminToken(s));
+    const adminToken = await store.transaction((s) => bootstrapAdminToken(s, new Date().toISOString()));
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : requestedPort;
     const urlHost = host.includes(':') ? `[${host}]` : host;

@@ -1,4 +1,5 @@
 // The few places where SQLite and PostgreSQL need different SQL, kept together so the rest of the store stays portable.
+import { createHash } from 'node:crypto';
 import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 
 export const isPostgres = (db: Kysely<any>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
@@ -14,4 +15,20 @@ export async function tableExists(db: Kysely<any>, name: string): Promise<boolea
     ? sql`select 1 from information_schema.tables where table_schema = current_schema() and table_name = ${name}`
     : sql`select 1 from sqlite_master where type = 'table' and name = ${name}`;
   return (await query.execute(db)).rows.length > 0;
+}
+
+/** The name lockForTransaction holds while promoting into an environment (or release stream) of a project. */
+export const environmentLockName = (project: string, environment: string): string => `environment\0${project}\0${environment}`;
+
+/** A stable 64-bit advisory-lock key for `name` (the first 8 bytes of its SHA-256, signed as PostgreSQL's bigint is). */
+export function advisoryLockKey(name: string): string {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Holds `name` until the caller's transaction ends: a transaction-scoped advisory lock on PostgreSQL; nothing on
+ * SQLite, whose write transactions (BEGIN IMMEDIATE) already run one at a time.
+ */
+export async function lockForTransaction(db: Kysely<any>, name: string): Promise<void> {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(${advisoryLockKey(name)}::bigint)`.execute(db);
 }

@@ -1,6 +1,6 @@
 // The PostgreSQL store (serve --database postgres://...): the same SqlStore through `pg`'s pool. Several serve
-// instances share one database: migrations run once under an advisory lock, and write transactions are serialised
-// by another (as SQLite's BEGIN IMMEDIATE does), so a read-then-write inside one never races another instance's.
+// instances share one database: migrations run once under an advisory lock; writes are made safe by the database
+// itself (unique constraints, conditional updates on a revision, a per-environment lock for promotions).
 import { Kysely, PostgresDialect, sql, type Driver, type KyselyConfig, type PostgresDialectConfig } from 'kysely';
 import { Pool } from 'pg';
 import { FacetsError } from '../../core/errors';
@@ -12,9 +12,8 @@ import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
 
 export const DEFAULT_POOL_SIZE = 10;
-/** pg_advisory_lock keys (any bigint, fixed): one for migrating, one for write transactions. */
+/** The pg_advisory_lock key (any bigint, fixed) held while migrating. */
 const MIGRATION_LOCK = 7_413_690_001;
-export const WRITE_LOCK = 7_413_690_002;
 
 export interface OpenPostgresOptions {
   /** Connections in the pool (--database-pool). */
@@ -110,14 +109,10 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
     await db.destroy();
     throw e instanceof FacetsError ? e : unreachableDatabase(where, e);
   }
-  return new SqlStore(db, serialisedTransaction(db), () => db.destroy());
+  return new SqlStore(db, readCommittedTransaction(db), () => db.destroy());
 }
 
-/** A write transaction that waits for every other instance's to end first (a lock released at commit or rollback). */
-function serialisedTransaction(db: Kysely<Database>): TransactionRunner {
-  return <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
-    db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-      return fn(trx);
-    });
+/** A write transaction at PostgreSQL's default isolation (read committed): each statement sees what others committed. */
+function readCommittedTransaction(db: Kysely<Database>): TransactionRunner {
+  return <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => db.transaction().execute(fn);
 }

@@ -29,6 +29,8 @@ export interface Database {
     policy: string;
     updated_at: string;
     updated_by: string;
+    /** 1 when made, one more at each change: a write names the revision it read (optimistic concurrency) */
+    revision: number;
   };
   routing_rules: {
     id: Generated<number>;
@@ -101,5 +103,7 @@ export interface Database {
     at: string;
     by: string;
   };
+  /** Things done once per database, whoever tries first (the primary key decides). */
+  claims: { name: string; claimed_at: string };
   api_tokens: { id: string; username: string; name: string; token_hash: string; created_at: string };
 }

@@ -1,12 +1,14 @@
 // The Store over kysely's query builder (portable SQL); opening and transactions are per dialect.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, ImageVersionPolicy, Override, Project, RegistrationType, CiStrategy } from '../../core/model';
+import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, Override, Project, RegistrationType } from '../../core/model';
+import { deleteCiConfig, findStoredCiConfig, saveCiConfig } from './ci-configs';
+import { environmentLockName, lockForTransaction } from './dialect';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
-import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toCriterion, toIntegration, toOverride } from './rows';
+import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
-import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, OverrideState, Store } from './store';
+import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, OverrideState, Store, StoredCiConfig } from './store';
 
 type ArtifactRow = Selectable<Database['artifacts']>;
 
@@ -30,7 +32,8 @@ export class SqlStore implements Store {
     // Every run of the CLI opens the store: an unchanged layout costs reads only, no write lock.
     if (await layoutIsStored(this.db, project)) return;
     await this.transaction(async (s) => {
-      // Checked again under the lock: of many first runs at once, one writes the layout and the others find it.
+      // writeLayout upserts the project's row first, which locks it: of many first runs at once, one writes the layout
+      // while the others wait for it, then find it stored (or write the same rows again after it, never beside it).
       if (!(await layoutIsStored((s as SqlStore).db, project))) await writeLayout((s as SqlStore).db, project, at);
     });
   }
@@ -43,6 +46,15 @@ export class SqlStore implements Store {
   async claimInitialCi(project: string, at: string): Promise<boolean> {
     const result = await this.db.updateTable('projects').set({ initial_ci_applied_at: at }).where('name', '=', project).where('initial_ci_applied_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async claim(name: string, at: string): Promise<boolean> {
+    const result = await this.db.insertInto('claims').values({ name, claimed_at: at }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  lockEnvironment(project: string, environment: string): Promise<void> {
+    return lockForTransaction(this.db, environmentLockName(project, environment));
   }
 
   async findIntegration(project: string, resourceName: string): Promise<CiIntegration | null> {
@@ -78,59 +90,31 @@ export class SqlStore implements Store {
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  async setIntegrationStrategy(project: string, resourceName: string, strategy: ImageStrategy): Promise<void> {
-    await this.db.updateTable('ci_integrations').set({ strategy }).where('project', '=', project).where('resource_name', '=', resourceName).execute();
+  async setIntegrationStrategy(project: string, resourceName: string, from: ImageStrategy, to: ImageStrategy): Promise<boolean> {
+    const result = await this.db
+      .updateTable('ci_integrations')
+      .set({ strategy: to })
+      .where('project', '=', project)
+      .where('resource_name', '=', resourceName)
+      .where('strategy', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async findCiConfig(project: string, service: string | null): Promise<CiConfig | null> {
-    const row = await this.db.selectFrom('ci_configs').selectAll().where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirst();
-    if (!row) return null;
-    const rules = await this.db.selectFrom('routing_rules').selectAll().where('config_id', '=', row.id).orderBy('position').execute();
-    const workflow = await this.db.selectFrom('promotion_workflows').select('hierarchy').where('config_id', '=', row.id).executeTakeFirst();
-    return {
-      registrationType: row.registration_type as RegistrationType,
-      ciStrategy: row.ci_strategy as CiStrategy,
-      routingRules: rules.map(toCriterion),
-      promotionHierarchy: workflow ? (JSON.parse(workflow.hierarchy) as string[]) : [],
-      policy: JSON.parse(row.policy) as ImageVersionPolicy,
-    };
+    return (await this.findStoredCiConfig(project, service))?.config ?? null;
   }
 
-  async saveCiConfig(project: string, service: string | null, config: CiConfig, at: string, by: string): Promise<void> {
-    await this.transaction(async (s) => {
-      const db = (s as SqlStore).db;
-      const values = { registration_type: config.registrationType, ci_strategy: config.ciStrategy, policy: JSON.stringify(config.policy), updated_at: at, updated_by: by };
-      await db
-        .insertInto('ci_configs')
-        .values({ project, service, scope: service ?? '', ...values })
-        .onConflict((oc) => oc.columns(['project', 'scope']).doUpdateSet(values))
-        .execute();
-      const { id } = await db.selectFrom('ci_configs').select('id').where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirstOrThrow();
-      await db.deleteFrom('routing_rules').where('config_id', '=', id).execute();
-      await db.deleteFrom('promotion_workflows').where('config_id', '=', id).execute();
-      for (const [position, c] of config.routingRules.entries()) {
-        await db
-          .insertInto('routing_rules')
-          .values({ config_id: id, position, metadata_key: c.metadataKey, operator: c.operator, value: c.value, priority: c.priority, route_to: c.routeTo })
-          .execute();
-      }
-      if (config.promotionHierarchy.length > 0) {
-        await db.insertInto('promotion_workflows').values({ config_id: id, hierarchy: JSON.stringify(config.promotionHierarchy) }).execute();
-      }
-    });
+  findStoredCiConfig(project: string, service: string | null): Promise<StoredCiConfig | null> {
+    return findStoredCiConfig(this.db, project, service);
   }
 
-  async deleteCiConfig(project: string, service: string | null): Promise<DeletedCiConfig> {
-    return this.transaction(async (s) => {
-      const db = (s as SqlStore).db;
-      const previous = await s.findCiConfig(project, service);
-      if (!previous) return { deletedRoutingRules: 0, deletedPromotionWorkflow: false, previous: null };
-      const { id } = await db.selectFrom('ci_configs').select('id').where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirstOrThrow();
-      const rules = await db.deleteFrom('routing_rules').where('config_id', '=', id).executeTakeFirst();
-      const workflow = await db.deleteFrom('promotion_workflows').where('config_id', '=', id).executeTakeFirst();
-      await db.deleteFrom('ci_configs').where('id', '=', id).execute();
-      return { deletedRoutingRules: Number(rules.numDeletedRows), deletedPromotionWorkflow: Number(workflow.numDeletedRows) > 0, previous };
-    });
+  saveCiConfig(project: string, service: string | null, config: CiConfig, at: string, by: string, read: StoredCiConfig | null): Promise<boolean> {
+    return this.transaction((s) => saveCiConfig((s as SqlStore).db, project, service, config, at, by, read));
+  }
+
+  deleteCiConfig(_project: string, _service: string | null, read: StoredCiConfig): Promise<DeletedCiConfig | null> {
+    return this.transaction((s) => deleteCiConfig((s as SqlStore).db, read));
   }
 
   async findArtifact(key: ArtifactKey): Promise<Artifact | null> {
@@ -221,7 +205,7 @@ export class SqlStore implements Store {
     return { override: row.active === 1 ? last : null, revision: row.revision, last };
   }
 
-  async saveOverride(o: Override): Promise<void> {
+  async saveOverride(o: Override): Promise<boolean> {
     const values = {
       resource_type: o.resourceType,
       active: 1,
@@ -232,21 +216,38 @@ export class SqlStore implements Store {
       updated_at: o.updatedAt,
       updated_by: o.updatedBy,
     };
-    await this.db
-      .insertInto('overrides')
-      .values({ project: o.project, resource_name: o.resourceName, environment: o.environment, ...values })
-      .onConflict((oc) => oc.columns(['project', 'resource_name', 'environment']).doUpdateSet(values))
-      .execute();
+    // Revision 1 is the row's first: made only if nobody made it meanwhile; later ones follow the revision read.
+    const result =
+      o.revision === 1
+        ? await this.db
+            .insertInto('overrides')
+            .values({ project: o.project, resource_name: o.resourceName, environment: o.environment, ...values })
+            .onConflict((oc) => oc.doNothing())
+            .executeTakeFirst()
+            .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0))
+        : await this.overrideAt(o.project, o.resourceName, o.environment, o.revision - 1)
+            .set(values)
+            .executeTakeFirst()
+            .then((r) => Number(r.numUpdatedRows));
+    return result === 1;
   }
 
-  async deactivateOverride(project: string, resourceName: string, environment: string, revision: number, at: string, by: string): Promise<void> {
-    await this.db
-      .updateTable('overrides')
+  async deactivateOverride(project: string, resourceName: string, environment: string, revision: number, at: string, by: string): Promise<boolean> {
+    const result = await this.overrideAt(project, resourceName, environment, revision - 1)
       .set({ active: 0, revision, updated_at: at, updated_by: by })
+      .where('active', '=', 1)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** An update of the override of (project, resource, environment) while it is still at `revision`. */
+  private overrideAt(project: string, resourceName: string, environment: string, revision: number) {
+    return this.db
+      .updateTable('overrides')
       .where('project', '=', project)
       .where('resource_name', '=', resourceName)
       .where('environment', '=', environment)
-      .execute();
+      .where('revision', '=', revision);
   }
 
   async insertEvent(e: HistoryEvent): Promise<void> {

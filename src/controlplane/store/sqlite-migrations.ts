@@ -179,5 +179,21 @@ const artifactTags: Migration = {
   },
 };
 
+/**
+ * Writes made safe by the database itself, not by one lock for every write: a CI/CD configuration carries a revision
+ * that a write must still find (optimistic concurrency), and a claim is a row that only its first inserter gets.
+ */
+const revisionsAndClaims: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('ci_configs').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    await db.schema.createTable('claims').addColumn('name', 'text', (c) => c.primaryKey()).addColumn('claimed_at', 'text', (c) => c.notNull()).execute();
+  },
+};
+
 /** By name, in the order they apply; tests open a database with a prefix of them to build an older schema. */
-export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = { '0001_initial': initial, '0002_query_indexes': queryIndexes, '0003_artifact_tags': artifactTags };
+export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': initial,
+  '0002_query_indexes': queryIndexes,
+  '0003_artifact_tags': artifactTags,
+  '0004_revisions_and_claims': revisionsAndClaims,
+};

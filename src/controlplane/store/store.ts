@@ -27,6 +27,16 @@ export interface DeletedCiConfig {
   previous: CiConfig | null;
 }
 
+/** A stored CI/CD configuration and what it is at: a write names the `id` and `revision` it read. */
+export interface StoredCiConfig {
+  config: CiConfig;
+  /** A configuration deleted and made again gets a new id, so an old revision number never matches it. */
+  id: number;
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
 export interface OverrideState {
   /** The active override, null when never attached or detached. */
   override: Override | null;
@@ -56,18 +66,32 @@ export interface Store {
   initialCiClaimed(project: string): Promise<boolean>;
   /** true the first time only: the blueprint's initial CI/CD is applied once per database. */
   claimInitialCi(project: string, at: string): Promise<boolean>;
+  /** true for the first caller only, across every process on the database (a row only one insert gets). */
+  claim(name: string, at: string): Promise<boolean>;
+  /**
+   * Holds (project, environment) until the transaction ends, so that promotions into one environment run one at a
+   * time while other environments' go on: an advisory lock on PostgreSQL; nothing on SQLite, whose writes already do.
+   */
+  lockEnvironment(project: string, environment: string): Promise<void>;
 
   findIntegration(project: string, resourceName: string): Promise<CiIntegration | null>;
   findIntegrationByCiName(ciName: string): Promise<CiIntegration | null>;
   listIntegrations(project: string): Promise<CiIntegration[]>;
   /** false when the resource or the ciName already has an integration (nothing written). */
   insertIntegration(integration: CiIntegration, createdBy: string): Promise<boolean>;
-  setIntegrationStrategy(project: string, resourceName: string, strategy: ImageStrategy): Promise<void>;
+  /** Sets the strategy if it is still `from`; false (nothing written) when another writer changed it meanwhile. */
+  setIntegrationStrategy(project: string, resourceName: string, from: ImageStrategy, to: ImageStrategy): Promise<boolean>;
 
   /** service null = project level. */
   findCiConfig(project: string, service: string | null): Promise<CiConfig | null>;
-  saveCiConfig(project: string, service: string | null, config: CiConfig, at: string, by: string): Promise<void>;
-  deleteCiConfig(project: string, service: string | null): Promise<DeletedCiConfig>;
+  findStoredCiConfig(project: string, service: string | null): Promise<StoredCiConfig | null>;
+  /**
+   * Writes the configuration over `read` (null: none existed); false, and nothing written, when the stored one is no
+   * longer `read` (another writer changed, made or deleted it meanwhile).
+   */
+  saveCiConfig(project: string, service: string | null, config: CiConfig, at: string, by: string, read: StoredCiConfig | null): Promise<boolean>;
+  /** Deletes `read` with its rules and workflow; null, and nothing deleted, when the stored one is no longer `read`. */
+  deleteCiConfig(project: string, service: string | null, read: StoredCiConfig): Promise<DeletedCiConfig | null>;
 
   findArtifact(key: ArtifactKey): Promise<Artifact | null>;
   getArtifact(id: string): Promise<Artifact | null>;
@@ -81,10 +105,13 @@ export interface Store {
   countArtifacts(ciName?: string): Promise<number>;
 
   getOverrideState(project: string, resourceName: string, environment: string): Promise<OverrideState>;
-  /** Upserts the active override of (project, resource, environment). */
-  saveOverride(override: Override): Promise<void>;
-  /** Marks the override detached, keeping the row so revisions keep counting. */
-  deactivateOverride(project: string, resourceName: string, environment: string, revision: number, at: string, by: string): Promise<void>;
+  /**
+   * Stores `override` as the active one, its revision following `override.revision - 1` as read; false, and nothing
+   * written, when another writer recorded a revision meanwhile.
+   */
+  saveOverride(override: Override): Promise<boolean>;
+  /** Marks the active override detached at `revision` (the read one + 1), keeping the row so revisions keep counting; false as saveOverride. */
+  deactivateOverride(project: string, resourceName: string, environment: string, revision: number, at: string, by: string): Promise<boolean>;
 
   insertEvent(event: HistoryEvent): Promise<void>;
   /** Newest first. */

@@ -1,0 +1,76 @@
+// CI/CD configurations (a row, its routing rules, its promotion workflow) written with optimistic concurrency: a write
+// names the id and revision it read, and finds nothing to write when another writer changed the row meanwhile.
+import type { Kysely } from 'kysely';
+import type { CiConfig, CiStrategy, ImageVersionPolicy, RegistrationType } from '../../core/model';
+import { toCriterion } from './rows';
+import type { Database } from './schema';
+import type { DeletedCiConfig, StoredCiConfig } from './store';
+
+/**
+ * The configuration as one revision wrote it. Its row, rules and workflow are three statements: when a writer committed
+ * in between (the row's id or revision changed by the end), they are read again.
+ */
+export async function findStoredCiConfig(db: Kysely<Database>, project: string, service: string | null): Promise<StoredCiConfig | null> {
+  const header = () => db.selectFrom('ci_configs').selectAll().where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirst();
+  for (let row = await header(); ; ) {
+    if (!row) return null;
+    const rules = await db.selectFrom('routing_rules').selectAll().where('config_id', '=', row.id).orderBy('position').execute();
+    const workflow = await db.selectFrom('promotion_workflows').select('hierarchy').where('config_id', '=', row.id).executeTakeFirst();
+    const after = await header();
+    if (after?.id !== row.id || after.revision !== row.revision) {
+      row = after;
+      continue;
+    }
+    const config: CiConfig = {
+      registrationType: row.registration_type as RegistrationType,
+      ciStrategy: row.ci_strategy as CiStrategy,
+      routingRules: rules.map(toCriterion),
+      promotionHierarchy: workflow ? (JSON.parse(workflow.hierarchy) as string[]) : [],
+      policy: JSON.parse(row.policy) as ImageVersionPolicy,
+    };
+    return { config, id: row.id, revision: row.revision, updatedAt: row.updated_at, updatedBy: row.updated_by };
+  }
+}
+
+/** Call inside a transaction: the row is written first (a conditional insert or update), which locks it for the rest. */
+export async function saveCiConfig(db: Kysely<Database>, project: string, service: string | null, config: CiConfig, at: string, by: string, read: StoredCiConfig | null): Promise<boolean> {
+  const values = { registration_type: config.registrationType, ci_strategy: config.ciStrategy, policy: JSON.stringify(config.policy), updated_at: at, updated_by: by };
+  let id: number;
+  if (read === null) {
+    const made = await db
+      .insertInto('ci_configs')
+      .values({ project, service, scope: service ?? '', revision: 1, ...values })
+      .onConflict((oc) => oc.columns(['project', 'scope']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!made) return false;
+    id = made.id;
+  } else {
+    const changed = await db.updateTable('ci_configs').set({ ...values, revision: read.revision + 1 }).where('id', '=', read.id).where('revision', '=', read.revision).executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) return false;
+    id = read.id;
+  }
+  await db.deleteFrom('routing_rules').where('config_id', '=', id).execute();
+  await db.deleteFrom('promotion_workflows').where('config_id', '=', id).execute();
+  for (const [position, c] of config.routingRules.entries()) {
+    await db
+      .insertInto('routing_rules')
+      .values({ config_id: id, position, metadata_key: c.metadataKey, operator: c.operator, value: c.value, priority: c.priority, route_to: c.routeTo })
+      .execute();
+  }
+  if (config.promotionHierarchy.length > 0) {
+    await db.insertInto('promotion_workflows').values({ config_id: id, hierarchy: JSON.stringify(config.promotionHierarchy) }).execute();
+  }
+  return true;
+}
+
+/** Call inside a transaction: the row goes first, on its revision; its rules and workflow after it. */
+export async function deleteCiConfig(db: Kysely<Database>, read: StoredCiConfig): Promise<DeletedCiConfig | null> {
+  const gone = await db.deleteFrom('ci_configs').where('id', '=', read.id).where('revision', '=', read.revision).executeTakeFirst();
+  if (Number(gone.numDeletedRows) !== 1) return null;
+  // The foreign keys cascade; deleting explicitly keeps a database whose foreign keys are off clean too.
+  await db.deleteFrom('routing_rules').where('config_id', '=', read.id).execute();
+  await db.deleteFrom('promotion_workflows').where('config_id', '=', read.id).execute();
+  const previous = read.config;
+  return { deletedRoutingRules: previous.routingRules.length, deletedPromotionWorkflow: previous.promotionHierarchy.length > 0, previous };
+}
