@@ -1,5 +1,5 @@
-// gzip of an uncompressed layer as independent members, one per chunk (as pigz writes; Docker and containerd read
-// them), deflated in parallel off the main thread; the digests of both sides come out of the same pass.
+// gzip (or zstd) of an uncompressed layer as independent members, one per chunk (as pigz writes; Docker and containerd
+// read them), compressed in parallel off the main thread; the digests of both sides come out of the same pass.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
@@ -8,6 +8,7 @@ import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { usage } from '../../core/errors';
+import { zstdFrame, type Compression } from './codec';
 
 const gzip = promisify(zlib.gzip);
 const deflateRaw = promisify(zlib.deflateRaw);
@@ -18,25 +19,30 @@ const SAMPLE_SLICES = 4;
 const SAMPLE_BYTES = 16 * 1024;
 
 export interface GzipOptions {
-  /** 0 (stored) … 9; default 1, as crane: most of the size gain for a fraction of the time. */
+  /** 0 (stored) … 9; default 1, as crane: most of the size gain for a fraction of the time. With zstd: zstd's level. */
   level?: number;
+  /** gzip members (default), or zstd frames. */
+  compression?: Compression;
   /** Bytes per gzip member; default 4 MiB. */
   chunkBytes?: number;
   /** Chunks of this layer in flight at once; default 4 (libuv's thread pool size). */
   parallel?: number;
   /** Called with the compressed bytes written so far. */
   onBytes?: (compressedBytes: number) => void;
+  /** Also hash the uncompressed tar (the diff ID): a second sha256 pass that a push, whose config names them, skips. */
+  withDiffId?: boolean;
   /** Also given each member in order as it is written (a streamed upload); awaited, so it paces the compression. */
   onMember?: (member: Buffer) => Promise<void>;
 }
 
 export interface CompressedLayer {
   file: string;
-  /** sha256 of the gzip stream: the blob digest. */
+  compression: Compression;
+  /** sha256 of the compressed stream: the blob digest. */
   digest: string;
   size: number;
-  /** sha256 of the uncompressed tar: the config's diff ID. */
-  diffId: string;
+  /** sha256 of the uncompressed tar (the config's diff ID), with `withDiffId`. */
+  diffId?: string;
   uncompressedSize: number;
 }
 
@@ -69,13 +75,15 @@ async function worthDeflating(chunk: Buffer): Promise<boolean> {
   return (await deflateRaw(sample, { level: 1 })).length < sample.length * WORTH_DEFLATING;
 }
 
-/** Reads `input` (a tar), writes its gzip to `file`. */
+/** Reads `input` (a tar), writes it compressed to `file`. */
 export async function gzipLayer(input: Readable, file: string, options: GzipOptions = {}): Promise<CompressedLayer> {
   const level = checkLevel(options.level ?? DEFAULT_LEVEL);
+  const compression = options.compression ?? 'gzip';
+  const compress = compression === 'zstd' ? zstdFrame : gzipMember;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const parallel = Math.max(1, options.parallel ?? 4);
   const out = fs.createWriteStream(file);
-  const diff = crypto.createHash('sha256');
+  const diff = options.withDiffId ? crypto.createHash('sha256') : undefined;
   const compressed = crypto.createHash('sha256');
   const pending: Array<Promise<Buffer>> = [];
   let size = 0;
@@ -86,9 +94,9 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     const chunk = parts.length === 1 ? parts[0] : Buffer.concat(parts, partBytes);
     parts = [];
     partBytes = 0;
-    diff.update(chunk);
+    diff?.update(chunk);
     uncompressedSize += chunk.length;
-    const member = gzipMember(chunk, level);
+    const member = compress(chunk, level);
     member.catch(() => {}); // awaited in order below; this only keeps an early failure from going unhandled
     pending.push(member);
   };
@@ -123,5 +131,5 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     await fs.promises.rm(file, { force: true });
     throw error;
   }
-  return { file, digest: `sha256:${compressed.digest('hex')}`, size, diffId: `sha256:${diff.digest('hex')}`, uncompressedSize };
+  return { file, compression, digest: `sha256:${compressed.digest('hex')}`, size, diffId: diff && `sha256:${diff.digest('hex')}`, uncompressedSize };
 }
