@@ -47,6 +47,17 @@ describe('gzipLayer', () => {
     expect(a.diffId).toBe(sha256(tar));
   });
 
+  it('stores incompressible chunks as members of whole and partial 64 KiB blocks that gunzip reads', async () => {
+    const random = crypto.randomBytes(2 * 0xffff + 1000);
+    for (const [name, options] of [['stored0', { level: 0, chunkBytes: 2 * 0xffff }], ['stored1', { level: 1, chunkBytes: 0xffff * 4 }]] as const) {
+      const layer = await gzipLayer(Readable.from([random]), path.join(dir, `${name}.gz`), options);
+      const gz = fs.readFileSync(layer.file);
+      expect(zlib.gunzipSync(gz).equals(random)).toBe(true);
+      expect(members(gz)).toBe(Math.ceil(random.length / options.chunkBytes));
+      expect(gz.length).toBeLessThan(random.length + 100);
+    }
+  });
+
   it('refuses a compression level outside 0..9', async () => {
     await expect(gzipLayer(Readable.from([]), path.join(dir, 'bad.gz'), { level: 10 })).rejects.toMatchObject({ kind: 'USAGE' });
   });

@@ -61,10 +61,32 @@ export function checkLevel(level: number): number {
 export async function gzipMember(chunk: Buffer, level: number): Promise<Buffer> {
   // Output buffers the size of the whole member: zlib's default 16 KiB ones cost a main-thread callback each.
   const chunkSize = Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024);
-  if (level > 0 && !(await worthDeflating(chunk))) return gzip(chunk, { level: 0, chunkSize });
+  if (level === 0 || !(await worthDeflating(chunk))) return storedMember(chunk);
   const deflated = await gzip(chunk, { level, chunkSize });
-  if (level === 0 || deflated.length < chunk.length) return deflated;
-  return gzip(chunk, { level: 0, chunkSize });
+  return deflated.length < chunk.length ? deflated : storedMember(chunk);
+}
+
+const crc32 = (zlib as unknown as { crc32?: (data: Buffer) => number }).crc32;
+const STORED_BLOCK = 0xffff;
+/** magic, deflate, no flags, no mtime, no extra flags, OS unknown: what zlib writes. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/** A member of stored deflate blocks, framed here (zlib's level 0 copies through 64 KiB windows, 2-3 times slower). */
+async function storedMember(chunk: Buffer): Promise<Buffer> {
+  if (!crc32) return gzip(chunk, { level: 0, chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024) });
+  const blocks = Math.max(1, Math.ceil(chunk.length / STORED_BLOCK));
+  const out = Buffer.allocUnsafe(GZIP_HEADER.length + blocks * 5 + chunk.length + 8);
+  let at = GZIP_HEADER.copy(out, 0);
+  for (let i = 0; i < blocks; i++) {
+    const block = chunk.subarray(i * STORED_BLOCK, (i + 1) * STORED_BLOCK);
+    out[at] = i === blocks - 1 ? 1 : 0;
+    out.writeUInt16LE(block.length, at + 1);
+    out.writeUInt16LE(~block.length & 0xffff, at + 3);
+    at += 5 + block.copy(out, at + 5);
+  }
+  out.writeUInt32LE(crc32(chunk) >>> 0, at);
+  out.writeUInt32LE(chunk.length >>> 0, at + 4);
+  return out;
 }
 
 /** Deflating random or compressed data costs the most and gains nothing: a sample of slices across the chunk decides. */
@@ -88,16 +110,19 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
   const pending: Array<Promise<Buffer>> = [];
   let size = 0;
   let uncompressedSize = 0;
-  let parts: Buffer[] = [];
+  // Chunks are gathered in buffers reused once their member is written: fresh 4 MiB buffers per chunk cost GC time.
+  const free: Buffer[] = [];
+  let current: Buffer | undefined;
   let partBytes = 0;
   const submit = () => {
-    const chunk = parts.length === 1 ? parts[0] : Buffer.concat(parts, partBytes);
-    parts = [];
+    const buffer = current ?? Buffer.alloc(0);
+    const chunk = buffer.subarray(0, partBytes);
+    current = undefined;
     partBytes = 0;
     diff?.update(chunk);
     uncompressedSize += chunk.length;
     const member = compress(chunk, level);
-    member.catch(() => {}); // awaited in order below; this only keeps an early failure from going unhandled
+    member.then(() => free.push(buffer), () => {}); // failures are awaited in order below; this only keeps them handled
     pending.push(member);
   };
   const writeNext = async () => {
@@ -113,8 +138,8 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     for await (const data of input) {
       let chunk = data as Buffer;
       while (chunk.length > 0) {
-        const take = Math.min(chunk.length, chunkBytes - partBytes);
-        parts.push(chunk.subarray(0, take));
+        current ??= free.pop() ?? Buffer.allocUnsafeSlow(chunkBytes);
+        const take = chunk.copy(current, partBytes, 0, Math.min(chunk.length, chunkBytes - partBytes));
         partBytes += take;
         chunk = chunk.subarray(take);
         if (partBytes === chunkBytes) submit();
