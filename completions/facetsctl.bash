@@ -23,7 +23,7 @@ _facetsctl_options() {
     'login') echo '--url -u --username --token --token-stdin -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'logout') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'whoami') echo '-h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
-    'push') echo '-s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --require-route --no-push --keep-tag --via-engine --compression-level -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
+    'push') echo '-s --service --registry --repository -t --tag --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --require-route --no-push --keep-tag --via-engine --compression-level --compression -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'register') echo '-s --service --git-ref -e --environment -r --release-stream -m --metadata --external-id --description --registry --no-verify --require-route -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'attach') echo '-s --service -e --environment --registry --repository --tag --type --change-log --wait --wait-timeout -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
     'detach') echo '-s --service -e --environment -h --help --json -q --quiet --no-color --profile --control-plane --project --blueprint -y --yes --timeout --debug' ;;
@@ -75,6 +75,7 @@ _facetsctl_option_value() {
     'push --external-id') echo '*' ;;
     'push --description') echo '*' ;;
     'push --compression-level') echo '*' ;;
+    'push --compression') echo '*' ;;
     'register -s'|'register --service') echo '@services' ;;
     'register --git-ref') echo '*' ;;
     'register -e'|'register --environment') echo '@environments' ;;

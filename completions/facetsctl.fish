@@ -33,7 +33,7 @@ function __facetsctl_state
         switch $token
             case '--*=*'
             case '-*'
-                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --compression-level --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --database --database-pool --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
+                if contains -- $token --profile --control-plane --project --blueprint --timeout -e --environment --prod-stream -s --service -r --registry --registry-name --registry-type --url -u --username --token --repository -t --tag --git-ref --release-stream -m --metadata --external-id --description --compression-level --compression --type --change-log --wait-timeout -o --output --jq --from --to --artifact --kind --limit --offset --diff --output-dir -p --port --host --db --database --database-pool --name --strategy --registration-type --ci-strategy --branch-rule --rule --promotion --tag-pattern --deny-tag --promoted-only -f --from-file
                     set skip 1
                 end
             case '*'
@@ -133,6 +133,7 @@ complete -c facetsctl -n "__facetsctl_using 'push'" -l no-push -d 'do not push: 
 complete -c facetsctl -n "__facetsctl_using 'push'" -l keep-tag -d 'leave the local engine image tagged with the registry name it was pushed as'
 complete -c facetsctl -n "__facetsctl_using 'push'" -l via-engine -d 'push through the Docker engine'\''s own push instead of facetsctl'\''s upload'
 complete -c facetsctl -n "__facetsctl_using 'push'" -l compression-level -x -d 'gzip level of the layers facetsctl compresses, 0-9 (default 1)'
+complete -c facetsctl -n "__facetsctl_using 'push'" -l compression -x -d 'gzip (default) or zstd (Node.js 22.15+; OCI manifest) for the layers facetsct...'
 complete -c facetsctl -n "__facetsctl_using 'register'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource) the image is for'
 complete -c facetsctl -n "__facetsctl_using 'register'" -l git-ref -x -d 'branch the image was built from (default: CI variables, then git)'
 complete -c facetsctl -n "__facetsctl_using 'register'" -s e -l environment -x -a '(__facetsctl_live environments)' -d 'register straight to this environment (ENVIRONMENT registration)'

@@ -1,10 +1,13 @@
 'use strict';
 // Group `native`: the native push (engine export, layers gzipped here, our own upload) ÷ `docker push` of the same
-// kind of image through the same engine, each run a new random image to a new repository.
+// kind of image through the same engine, each run a new random image to a new repository; then the compressible set
+// and, when skopeo is installed, `push oci:DIR` ÷ `skopeo copy`.
 const path = require('node:path');
 const { compare } = require('./timing');
 const { figure } = require('./report');
 const { SHAPES, buildRandomImage, removeImage } = require('./images');
+const { benchCompressible } = require('./compressible-bench');
+const { benchSkopeo } = require('./skopeo-bench');
 
 const TARGETS = { single: { max: 0.7 }, layers5: { max: 0.6 } };
 const nativeName = (shape) => `native push, ${SHAPES[shape].label}`;
@@ -38,7 +41,8 @@ function benchNative(ctx) {
       target: TARGETS[shape], samples: { measured: r.measured.samples, baseline: r.baseline.samples },
       notes: ['every run pushes newly generated random layers to a new tag (image build not timed); measured includes Node start, the engine export and gzip'] });
   };
-  return Object.keys(SHAPES).map((shape) => ({ name: nativeName(shape), target: TARGETS[shape], run: figureOf(shape) }));
+  const shapes = Object.keys(SHAPES).map((shape) => ({ name: nativeName(shape), target: TARGETS[shape], run: figureOf(shape) }));
+  return [...shapes, ...benchCompressible(ctx), ...benchSkopeo(ctx)];
 }
 
 module.exports = { benchNative };

@@ -7,7 +7,9 @@ const { SHAPES, buildRandomImage, removeImage } = require('./images');
 const { facetsctl } = require('./cli-bench');
 const { PROJECT, SERVICE, ENVIRONMENT } = require('./project');
 
-const PUSH_TARGET = { max: 1.1 };
+/** The native push (the default) against the engine's own: ≤ 0.7 for one 50 MB layer, ≤ 0.6 for five. */
+const PUSH_TARGETS = { single: { max: 0.7 }, layers5: { max: 0.6 } };
+const PUSH_TARGET = PUSH_TARGETS.single;
 const FAST_PATH_TARGET = { max: 2.0 };
 const pushName = (shape) => `facetsctl push, ${SHAPES[shape].label}`;
 const FAST_PATH_NAME = 'facetsctl push, unchanged re-push';
@@ -20,11 +22,11 @@ function checkPush(stdout, image, expectSkipped) {
   }
 }
 
-/** What facetsctl adds to the engine's push, in ms, beside what the target allows at this push time. */
-function overhead(r) {
-  const added = r.measured.median - r.baseline.median;
-  const allowed = r.baseline.median * (PUSH_TARGET.max - 1);
-  return `facetsctl adds ${added.toFixed(1)} ms to docker push's ${r.baseline.median.toFixed(1)} ms; the target allows ${allowed.toFixed(1)} ms`;
+/** What facetsctl saves (or adds) against the engine's push, in ms, beside what the target asks at this push time. */
+function overhead(r, target) {
+  const saved = r.baseline.median - r.measured.median;
+  const asked = r.baseline.median * (1 - target.max);
+  return `facetsctl takes ${saved.toFixed(1)} ms less than docker push's ${r.baseline.median.toFixed(1)} ms; the target asks ${asked.toFixed(1)} ms less`;
 }
 
 /**
@@ -54,8 +56,8 @@ function benchPush(ctx) {
     };
     const r = compare(baseline, measured, { runs, warmup });
     return figure({ name: pushName(shape), unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: 'docker push',
-      target: PUSH_TARGET, samples: { measured: r.measured.samples, baseline: r.baseline.samples },
-      notes: ['every run pushes newly generated random layers (image build not timed)', overhead(r)] });
+      target: PUSH_TARGETS[shape], samples: { measured: r.measured.samples, baseline: r.baseline.samples },
+      notes: ['every run pushes newly generated random layers (image build not timed)', overhead(r, PUSH_TARGETS[shape])] });
   };
 
   const fastPathFigure = () => {
@@ -68,7 +70,7 @@ function benchPush(ctx) {
       target: FAST_PATH_TARGET, samples: { measured: r.measured.samples, baseline: r.baseline.samples } });
   };
 
-  return [...Object.keys(SHAPES).map((shape) => ({ name: pushName(shape), target: PUSH_TARGET, run: pushFigure(shape) })),
+  return [...Object.keys(SHAPES).map((shape) => ({ name: pushName(shape), target: PUSH_TARGETS[shape], run: pushFigure(shape) })),
     { name: FAST_PATH_NAME, target: FAST_PATH_TARGET, run: fastPathFigure }];
 }
 

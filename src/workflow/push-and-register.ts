@@ -3,6 +3,7 @@
 import type { ControlPlane } from '../api/control-plane';
 import { formatImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
+import type { Compression } from '../registry/compress/codec';
 import type { OnWorkflowEvent, WorkflowContext } from './context';
 import { registrationInputs, type RegistrationFlags } from './inputs';
 import { checkTargets, chooseRegistry, pushTarget, registrationPlan } from './plan';
@@ -26,6 +27,8 @@ export interface PushRequest extends RegistrationFlags {
   viaEngine?: boolean;
   /** gzip level of the native push (0-9, default 1). */
   compressionLevel?: number;
+  /** gzip (default) or zstd, for the native push. */
+  compression?: Compression;
   externalId?: string;
   description?: string;
   requireRoute?: boolean;

@@ -31,6 +31,7 @@ export async function pushNatively(
   let retries = 0;
   const options: PushOptions = {
     compressionLevel: settings.compressionLevel,
+    compression: settings.compression,
     mountFrom: settings.mountFrom,
     onProgress: (p) => {
       if (p.blob === 'config') return;
@@ -44,12 +45,12 @@ export async function pushNatively(
     },
   };
   const to = { registry, repository: target.repository, tag: target.tag ?? 'latest' };
-  f.debug(`native push of ${settings.image} to ${targetRef} starts (gzip level ${settings.compressionLevel ?? 1})`);
+  f.debug(`native push of ${settings.image} to ${targetRef} starts (${settings.compression ?? 'gzip'} level ${settings.compressionLevel ?? 1})`);
   onEvent({ kind: 'push-started', image: targetRef, layers: side.local.layers });
   let result: PushResult;
   try {
     if (side.source) result = await pushImage(side.source, to, options);
-    else result = await pushEngineExport(settings.image, await exportOf(side, settings.image), to, options);
+    else result = await pushEngineExport(settings.image, exportOf(side, settings.image), to, options);
   } finally {
     onEvent({ kind: 'push-ended' });
     await side.source?.close();

@@ -5,6 +5,7 @@ import { FacetsError } from '../core/errors';
 import { formatImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
 import type { ImageEngine, LocalImage } from '../docker/engine';
+import type { Compression } from '../registry/compress/codec';
 import type { ImageSource } from '../registry/image-source/types';
 import type { OnWorkflowEvent, RegistryAuth, RegistryImageReader, WorkflowContext } from './context';
 import { isMissing } from './registry-access';
@@ -30,6 +31,7 @@ export interface PushSettings {
   /** The engine's own push instead of the native upload. */
   viaEngine?: boolean;
   compressionLevel?: number;
+  compression?: Compression;
   /** Repositories of the target registry that may hold the layers already (mounted, not uploaded). */
   mountFrom?: string[];
 }

@@ -30,7 +30,7 @@ describe('gzipLayer', () => {
     const random = crypto.randomBytes(1_100_000);
     const input = Buffer.concat([text, random]);
     const file = path.join(dir, 'mixed.gz');
-    const layer = await gzipLayer(Readable.from([input.subarray(0, 700_000), input.subarray(700_000)]), file, { chunkBytes: 512 * 1024 });
+    const layer = await gzipLayer(Readable.from([input.subarray(0, 700_000), input.subarray(700_000)]), file, { chunkBytes: 512 * 1024, withDiffId: true });
     const gz = fs.readFileSync(file);
     expect(zlib.gunzipSync(gz).equals(input)).toBe(true);
     expect(members(gz)).toBe(Math.ceil(input.length / (512 * 1024)));
@@ -42,9 +42,20 @@ describe('gzipLayer', () => {
     const empty = await gzipLayer(Readable.from([]), path.join(dir, 'empty.gz'));
     expect(zlib.gunzipSync(fs.readFileSync(empty.file)).length).toBe(0);
     const tar = Buffer.alloc(1024);
-    const [a, b] = await Promise.all(['a', 'b'].map((n) => gzipLayer(Readable.from([tar]), path.join(dir, `${n}.gz`))));
+    const [a, b] = await Promise.all(['a', 'b'].map((n) => gzipLayer(Readable.from([tar]), path.join(dir, `${n}.gz`), { withDiffId: true })));
     expect(a.digest).toBe(b.digest);
     expect(a.diffId).toBe(sha256(tar));
+  });
+
+  it('stores incompressible chunks as members of whole and partial 64 KiB blocks that gunzip reads', async () => {
+    const random = crypto.randomBytes(2 * 0xffff + 1000);
+    for (const [name, options] of [['stored0', { level: 0, chunkBytes: 2 * 0xffff }], ['stored1', { level: 1, chunkBytes: 0xffff * 4 }]] as const) {
+      const layer = await gzipLayer(Readable.from([random]), path.join(dir, `${name}.gz`), options);
+      const gz = fs.readFileSync(layer.file);
+      expect(zlib.gunzipSync(gz).equals(random)).toBe(true);
+      expect(members(gz)).toBe(Math.ceil(random.length / options.chunkBytes));
+      expect(gz.length).toBeLessThan(random.length + 100);
+    }
   });
 
   it('refuses a compression level outside 0..9', async () => {

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { usage } from '../../core/errors';
 import type { ContainerRegistry } from '../../core/model';
+import type { Compression } from '../../registry/compress/codec';
 import { sourceReference } from '../../workflow/plan';
 import { inspectLocalImage, nextTurn } from '../../workflow/push';
 import { pushAndRegister, type PushOutput } from '../../workflow/push-and-register';
@@ -22,6 +23,8 @@ export interface PushOptions extends RegistrationOptions {
   viaEngine?: boolean;
   /** As given: checked to be 0-9 before anything else runs. */
   compressionLevel?: string;
+  /** As given: gzip or zstd (where the runtime has it), checked before anything else runs. */
+  compression?: string;
 }
 
 /** --compression-level as a number; a bad one, or one with --via-engine (the engine compresses itself), is a usage error. */
@@ -44,8 +47,17 @@ async function askRegistry(f: Factory, offered: ContainerRegistry[]): Promise<Co
   return offered.find((r) => r.name === chosen)!;
 }
 
+/** --compression: gzip or zstd; zstd on a runtime without it, or with --via-engine, is a usage error. */
+function compression(opts: PushOptions): Compression | undefined {
+  if (opts.compression === undefined) return undefined;
+  const chosen = (require('../../registry/compress/codec') as typeof import('../../registry/compress/codec')).checkCompression(opts.compression);
+  if (opts.viaEngine) throw usage('--compression applies to facetsctl\'s own upload, not to --via-engine (the engine gzips)', 'drop one of them');
+  return chosen;
+}
+
 export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {
   const level = compressionLevel(opts);
+  const codec = compression(opts);
   checkSource(opts);
   const source = sourceReference(opts.image);
   const localSide = opts.push ? inspectLocalImage(f, opts.image) : null;
@@ -54,7 +66,7 @@ export async function run(opts: PushOptions, f: Factory): Promise<PushOutput> {
   f.debug('control plane open');
   const project = await resolveProject(f, cp);
   const service = await requireService(f, cp, project, opts.service);
-  const out = await pushAndRegister(f, cp, { ...opts, compressionLevel: level, project, service, source }, localSide, {
+  const out = await pushAndRegister(f, cp, { ...opts, compressionLevel: level, compression: codec, project, service, source }, localSide, {
     chooseRegistry: (offered) => askRegistry(f, offered),
     onEvent: reportWorkflow(f),
   });
@@ -77,6 +89,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('--keep-tag', 'leave the local engine image tagged with the registry name it was pushed as')
     .option('--via-engine', 'push through the Docker engine\'s own push instead of facetsctl\'s upload')
     .option('--compression-level <n>', 'gzip level of the layers facetsctl compresses, 0-9 (default 1)')
+    .option('--compression <name>', 'gzip (default) or zstd (Node.js 22.15+; OCI manifest) for the layers facetsctl compresses')
     .addHelpText(
       'after',
       `

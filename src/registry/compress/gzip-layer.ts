@@ -1,5 +1,5 @@
-// gzip of an uncompressed layer as independent members, one per chunk (as pigz writes; Docker and containerd read
-// them), deflated in parallel off the main thread; the digests of both sides come out of the same pass.
+// gzip (or zstd) of an uncompressed layer as independent members, one per chunk (as pigz writes; Docker and containerd
+// read them), compressed in parallel off the main thread; the digests of both sides come out of the same pass.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
@@ -8,6 +8,7 @@ import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { usage } from '../../core/errors';
+import { zstdFrame, type Compression } from './codec';
 
 const gzip = promisify(zlib.gzip);
 const deflateRaw = promisify(zlib.deflateRaw);
@@ -18,25 +19,30 @@ const SAMPLE_SLICES = 4;
 const SAMPLE_BYTES = 16 * 1024;
 
 export interface GzipOptions {
-  /** 0 (stored) … 9; default 1, as crane: most of the size gain for a fraction of the time. */
+  /** 0 (stored) … 9; default 1, as crane: most of the size gain for a fraction of the time. With zstd: zstd's level. */
   level?: number;
+  /** gzip members (default), or zstd frames. */
+  compression?: Compression;
   /** Bytes per gzip member; default 4 MiB. */
   chunkBytes?: number;
   /** Chunks of this layer in flight at once; default 4 (libuv's thread pool size). */
   parallel?: number;
   /** Called with the compressed bytes written so far. */
   onBytes?: (compressedBytes: number) => void;
+  /** Also hash the uncompressed tar (the diff ID): a second sha256 pass that a push, whose config names them, skips. */
+  withDiffId?: boolean;
   /** Also given each member in order as it is written (a streamed upload); awaited, so it paces the compression. */
   onMember?: (member: Buffer) => Promise<void>;
 }
 
 export interface CompressedLayer {
   file: string;
-  /** sha256 of the gzip stream: the blob digest. */
+  compression: Compression;
+  /** sha256 of the compressed stream: the blob digest. */
   digest: string;
   size: number;
-  /** sha256 of the uncompressed tar: the config's diff ID. */
-  diffId: string;
+  /** sha256 of the uncompressed tar (the config's diff ID), with `withDiffId`. */
+  diffId?: string;
   uncompressedSize: number;
 }
 
@@ -55,10 +61,32 @@ export function checkLevel(level: number): number {
 export async function gzipMember(chunk: Buffer, level: number): Promise<Buffer> {
   // Output buffers the size of the whole member: zlib's default 16 KiB ones cost a main-thread callback each.
   const chunkSize = Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024);
-  if (level > 0 && !(await worthDeflating(chunk))) return gzip(chunk, { level: 0, chunkSize });
+  if (level === 0 || !(await worthDeflating(chunk))) return storedMember(chunk);
   const deflated = await gzip(chunk, { level, chunkSize });
-  if (level === 0 || deflated.length < chunk.length) return deflated;
-  return gzip(chunk, { level: 0, chunkSize });
+  return deflated.length < chunk.length ? deflated : storedMember(chunk);
+}
+
+const crc32 = (zlib as unknown as { crc32?: (data: Buffer) => number }).crc32;
+const STORED_BLOCK = 0xffff;
+/** magic, deflate, no flags, no mtime, no extra flags, OS unknown: what zlib writes. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/** A member of stored deflate blocks, framed here (zlib's level 0 copies through 64 KiB windows, 2-3 times slower). */
+async function storedMember(chunk: Buffer): Promise<Buffer> {
+  if (!crc32) return gzip(chunk, { level: 0, chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024) });
+  const blocks = Math.max(1, Math.ceil(chunk.length / STORED_BLOCK));
+  const out = Buffer.allocUnsafe(GZIP_HEADER.length + blocks * 5 + chunk.length + 8);
+  let at = GZIP_HEADER.copy(out, 0);
+  for (let i = 0; i < blocks; i++) {
+    const block = chunk.subarray(i * STORED_BLOCK, (i + 1) * STORED_BLOCK);
+    out[at] = i === blocks - 1 ? 1 : 0;
+    out.writeUInt16LE(block.length, at + 1);
+    out.writeUInt16LE(~block.length & 0xffff, at + 3);
+    at += 5 + block.copy(out, at + 5);
+  }
+  out.writeUInt32LE(crc32(chunk) >>> 0, at);
+  out.writeUInt32LE(chunk.length >>> 0, at + 4);
+  return out;
 }
 
 /** Deflating random or compressed data costs the most and gains nothing: a sample of slices across the chunk decides. */
@@ -69,27 +97,32 @@ async function worthDeflating(chunk: Buffer): Promise<boolean> {
   return (await deflateRaw(sample, { level: 1 })).length < sample.length * WORTH_DEFLATING;
 }
 
-/** Reads `input` (a tar), writes its gzip to `file`. */
+/** Reads `input` (a tar), writes it compressed to `file`. */
 export async function gzipLayer(input: Readable, file: string, options: GzipOptions = {}): Promise<CompressedLayer> {
   const level = checkLevel(options.level ?? DEFAULT_LEVEL);
+  const compression = options.compression ?? 'gzip';
+  const compress = compression === 'zstd' ? zstdFrame : gzipMember;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const parallel = Math.max(1, options.parallel ?? 4);
   const out = fs.createWriteStream(file);
-  const diff = crypto.createHash('sha256');
+  const diff = options.withDiffId ? crypto.createHash('sha256') : undefined;
   const compressed = crypto.createHash('sha256');
   const pending: Array<Promise<Buffer>> = [];
   let size = 0;
   let uncompressedSize = 0;
-  let parts: Buffer[] = [];
+  // Chunks are gathered in buffers reused once their member is written: fresh 4 MiB buffers per chunk cost GC time.
+  const free: Buffer[] = [];
+  let current: Buffer | undefined;
   let partBytes = 0;
   const submit = () => {
-    const chunk = parts.length === 1 ? parts[0] : Buffer.concat(parts, partBytes);
-    parts = [];
+    const buffer = current ?? Buffer.alloc(0);
+    const chunk = buffer.subarray(0, partBytes);
+    current = undefined;
     partBytes = 0;
-    diff.update(chunk);
+    diff?.update(chunk);
     uncompressedSize += chunk.length;
-    const member = gzipMember(chunk, level);
-    member.catch(() => {}); // awaited in order below; this only keeps an early failure from going unhandled
+    const member = compress(chunk, level);
+    member.then(() => free.push(buffer), () => {}); // failures are awaited in order below; this only keeps them handled
     pending.push(member);
   };
   const writeNext = async () => {
@@ -105,8 +138,8 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     for await (const data of input) {
       let chunk = data as Buffer;
       while (chunk.length > 0) {
-        const take = Math.min(chunk.length, chunkBytes - partBytes);
-        parts.push(chunk.subarray(0, take));
+        current ??= free.pop() ?? Buffer.allocUnsafeSlow(chunkBytes);
+        const take = chunk.copy(current, partBytes, 0, Math.min(chunk.length, chunkBytes - partBytes));
         partBytes += take;
         chunk = chunk.subarray(take);
         if (partBytes === chunkBytes) submit();
@@ -123,5 +156,5 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     await fs.promises.rm(file, { force: true });
     throw error;
   }
-  return { file, digest: `sha256:${compressed.digest('hex')}`, size, diffId: `sha256:${diff.digest('hex')}`, uncompressedSize };
+  return { file, compression, digest: `sha256:${compressed.digest('hex')}`, size, diffId: diff && `sha256:${diff.digest('hex')}`, uncompressedSize };
 }

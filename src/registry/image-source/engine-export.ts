@@ -16,7 +16,7 @@ import { compressionOf, type ImageSource, type LayerSink, type PreparedLayer } f
 /** Entries up to this size stay in memory (manifests, configs, small layers); larger ones are layers, compressed on arrival. */
 const IN_MEMORY_BYTES = 1024 * 1024;
 
-export interface ExportOptions extends Pick<GzipOptions, 'level' | 'chunkBytes'> {
+export interface ExportOptions extends Pick<GzipOptions, 'level' | 'chunkBytes' | 'compression'> {
   tmpDir: string;
   /** Opens a streamed upload per layer, so the upload runs while the engine still exports (native push). */
   sink?: () => LayerSink;
@@ -79,7 +79,7 @@ export async function streamedExportSource(image: string, stream: NodeJS.Readabl
   }
 }
 
-/** A large entry to a file: gzipped here, or copied as it is when the export already holds it compressed. */
+/** A large entry to a file: compressed here, or copied as it is when the export already holds it compressed. */
 async function prepare(entry: Readable, file: string, options: Omit<ExportOptions, 'onBytes'> & { onBytes?: (bytes: number) => void }): Promise<PreparedLayer> {
   const iterator = entry[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -92,7 +92,7 @@ async function prepare(entry: Readable, file: string, options: Omit<ExportOption
   if (!compression) {
     const sink = options.sink?.();
     const layer = await gzipLayer(rest, file, { ...options, onMember: sink && ((member) => sink.write(member)) });
-    return { ...layer, compression: 'gzip', streamed: sink ? await sink.end(layer.digest) : false };
+    return { ...layer, streamed: sink ? await sink.end(layer.digest) : false };
   }
   const hash = crypto.createHash('sha256');
   let size = 0;

@@ -1,6 +1,6 @@
 // Manifests and indexes, written last: a manifest never names a blob the registry does not have.
 import crypto from 'node:crypto';
-import type { Platform } from '../image-source/types';
+import { MEDIA_TYPES, type Platform } from '../image-source/types';
 import { expectStatus, withRetries, type RetryOptions } from './retry';
 import type { PushSession } from './session';
 
@@ -23,6 +23,20 @@ export interface ImageManifestParts {
 export function imageManifest(parts: ImageManifestParts): Buffer {
   const document = { schemaVersion: 2, mediaType: parts.mediaType, config: parts.config, layers: parts.layers, ...(parts.annotations ? { annotations: parts.annotations } : {}) };
   return Buffer.from(JSON.stringify(document));
+}
+
+/** Docker media types and their OCI names (the same bytes). */
+const OCI_NAMES: Record<string, string> = {
+  [MEDIA_TYPES.dockerManifest]: MEDIA_TYPES.ociManifest,
+  [MEDIA_TYPES.dockerConfig]: MEDIA_TYPES.ociConfig,
+  [MEDIA_TYPES.dockerLayerGzip]: MEDIA_TYPES.ociLayerGzip,
+  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip': 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip',
+};
+const ociName = (mediaType: string) => OCI_NAMES[mediaType] ?? mediaType;
+
+/** The same image as an OCI manifest: config and blobs unchanged, only their media types renamed. */
+export function ociManifestOf(parts: ImageManifestParts): ImageManifestParts {
+  return { ...parts, mediaType: ociName(parts.mediaType), config: { ...parts.config, mediaType: ociName(parts.config.mediaType) }, layers: parts.layers.map((layer) => ({ ...layer, mediaType: ociName(layer.mediaType) })) };
 }
 
 /** The bytes of an index / manifest list over `manifests`. */

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { usage } from '../../core/errors';
 import { isValidTag } from '../../core/image-reference';
 import type { RegistryOptions } from '../client';
+import { checkCompression, type Compression } from '../compress/codec';
 import { DEFAULT_LEVEL, checkLevel, gzipLayer } from '../compress/gzip-layer';
 import { MEDIA_TYPES, type ImageSource, type SourceImage, type SourceLayer, type SourceNode } from '../image-source/types';
 import { uploadBlob, type BlobOutcome, type BlobToSend } from './blob-upload';
-import { imageManifest, indexManifest, putManifest, type Descriptor } from './manifest-put';
+import { imageManifest, indexManifest, ociManifestOf, putManifest, type Descriptor } from './manifest-put';
 import type { RetryOptions } from './retry';
 import { PushSession } from './session';
 
@@ -33,8 +34,10 @@ export interface PushProgress {
 }
 
 export interface PushOptions extends RetryOptions {
-  /** gzip level for uncompressed layers; default 1. */
+  /** gzip level for uncompressed layers; default 1 (with zstd: zstd's level). */
   compressionLevel?: number;
+  /** How uncompressed layers are compressed: gzip (default), or zstd (OCI manifest; needs a runtime with zstd). */
+  compression?: Compression;
   /** Bytes per gzip member of a compressed layer; default 4 MiB. */
   chunkBytes?: number;
   /** Blobs compressed and uploaded at once; default 4. */
@@ -62,10 +65,11 @@ export interface PushResult {
   blobs: PushedBlob[];
 }
 
-/** `session`: one the caller opened already (the engine export streams layers through it); closed here. */
+/** `opened`: a session the caller opened already (the engine export streams layers through it), and closes. */
 export async function pushImage(source: ImageSource, target: PushTarget, options: PushOptions = {}, opened?: PushSession): Promise<PushResult> {
   if (target.tag !== undefined && !isValidTag(target.tag)) throw usage(`"${target.tag}" is not a valid tag`, 'a tag is letters, digits, "_", "." and "-" (max 128)');
   checkLevel(options.compressionLevel ?? DEFAULT_LEVEL);
+  checkCompression(options.compression);
   const tmp = await fs.promises.mkdtemp(path.join(options.tmpDir ?? os.tmpdir(), 'facetsctl-push-'));
   const session = opened ?? new PushSession(target.registry, target.repository, options.mountFrom);
   const push = new NativePush(session, tmp, options);
@@ -73,7 +77,7 @@ export async function pushImage(source: ImageSource, target: PushTarget, options
     const top = await push.node(source.root, target.tag);
     return { ...top, blobs: [...push.blobs.values()] };
   } finally {
-    session.close();
+    if (!opened) session.close();
     await fs.promises.rm(tmp, { recursive: true, force: true });
   }
 }
@@ -92,9 +96,11 @@ class NativePush {
     if (node.kind === 'image') return this.image(node, reference);
     const children: Descriptor[] = [];
     for (const entry of node.manifests) children.push({ ...(await this.node(entry.image, undefined)), platform: entry.platform, annotations: entry.annotations });
-    const rebuilt = indexManifest(node.mediaType, children, node.annotations);
+    // A Docker list cannot name OCI manifests (zstd layers make them so): the index becomes OCI too.
+    const mediaType = node.mediaType === MEDIA_TYPES.dockerList && children.some((child) => child.mediaType === MEDIA_TYPES.ociManifest) ? MEDIA_TYPES.ociIndex : node.mediaType;
+    const rebuilt = indexManifest(mediaType, children, node.annotations);
     const unchanged = node.original && children.every((child) => node.original?.includes(child.digest));
-    return putManifest(this.session, reference, node.mediaType, unchanged && node.original ? node.original : rebuilt, this.options);
+    return putManifest(this.session, reference, mediaType, unchanged && node.original ? node.original : rebuilt, this.options);
   }
 
   private async image(image: SourceImage, reference: string | undefined): Promise<Descriptor> {
@@ -105,8 +111,12 @@ class NativePush {
     ];
     const [config, ...layers] = await this.pool.all(tasks);
     const recompressed = image.layers.some((layer) => !layer.compressed || layer.prepared);
-    const bytes = !recompressed && image.original ? image.original : imageManifest({ mediaType: image.manifestMediaType, config, layers, annotations: image.annotations });
-    return putManifest(this.session, reference, image.manifestMediaType, bytes, this.options);
+    if (!recompressed && image.original) return putManifest(this.session, reference, image.manifestMediaType, image.original, this.options);
+    // zstd layers only go in an OCI manifest: a Docker one is rewritten with the OCI names of the same blobs.
+    const zstd = layers.some((layer) => layer.mediaType === MEDIA_TYPES.ociLayerZstd);
+    const parts = { mediaType: image.manifestMediaType, config, layers, annotations: image.annotations };
+    const manifest = zstd ? ociManifestOf(parts) : parts;
+    return putManifest(this.session, reference, manifest.mediaType, imageManifest(manifest), this.options);
   }
 
   /** A layer as the registry will hold it: as it is when the source has it compressed, else gzipped here first. */
@@ -126,15 +136,16 @@ class NativePush {
       await this.send({ digest, size, open: () => layer.open() }, label, layer.file);
       return { mediaType: layer.mediaType, digest, size, ...annotations };
     }
-    const file = path.join(this.tmp, `${crypto.randomBytes(8).toString('hex')}.gz`);
+    const file = path.join(this.tmp, `${crypto.randomBytes(8).toString('hex')}.layer`);
     const compressed = await gzipLayer(layer.open(), file, {
       level: this.options.compressionLevel ?? DEFAULT_LEVEL,
+      compression: this.options.compression,
       chunkBytes: this.options.chunkBytes,
       onBytes: (bytes) => this.options.onProgress?.({ blob: label, file: layer.file, phase: 'compressing', bytes }),
     });
     await this.send({ digest: compressed.digest, size: compressed.size, open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) }, label, layer.file);
     await fs.promises.rm(file, { force: true });
-    return { mediaType: gzipType, digest: compressed.digest, size: compressed.size, ...annotations };
+    return { mediaType: compressed.compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : gzipType, digest: compressed.digest, size: compressed.size, ...annotations };
   }
 
   /** Each digest goes up once per push, however many images or layers name it. */

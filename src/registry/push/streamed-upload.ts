@@ -1,5 +1,5 @@
-// A layer uploaded while it is compressed: POST, one PATCH whose body is the gzip stream, PUT with the digest at the
-// end (as docker and crane stream). Any failure only ends the head start: the push uploads the layer's file instead.
+// A layer uploaded while it is compressed: POST, one PATCH whose body is the compressed stream, PUT with the digest at
+// the end (as docker and crane stream). Any failure only ends the head start: the push uploads the layer's file instead.
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { LayerSink } from '../image-source/types';
@@ -9,13 +9,47 @@ import type { Answer, PushSession } from './session';
 /** Compressed bytes buffered ahead of the registry before the compression waits for it. */
 const AHEAD_BYTES = 8 * 1024 * 1024;
 
-export function streamedUpload(session: PushSession): LayerSink {
+type Opened = Promise<Answer | undefined>;
+
+/**
+ * Upload sessions opened one ahead (POST), so that a layer's bytes never wait for the registry's answer to it: the
+ * first is opened before the engine's export starts streaming, which also settles the origin and the token.
+ */
+export class StreamedUploads {
+  private ahead: Opened;
+
+  constructor(private readonly session: PushSession) {
+    this.ahead = this.open();
+  }
+
+  /** A sink for the next layer, on the upload opened ahead; the next one is opened at once. */
+  next(): LayerSink {
+    const opened = this.ahead;
+    this.ahead = this.open();
+    return streamedUpload(this.session, opened);
+  }
+
+  /** Abandons the upload opened ahead that no layer took (best effort: registries also expire them). */
+  async close(): Promise<void> {
+    const unused = await this.ahead;
+    if (unused) await this.session.send({ method: 'DELETE', url: location(this.session, unused) }).catch(() => undefined);
+  }
+
+  private open(): Opened {
+    return this.session
+      .send({ method: 'POST', url: `/v2/${this.session.repository}/blobs/uploads/`, headers: { 'content-length': '0' } })
+      .then((answer) => (answer.status === 202 && answer.headers.location ? answer : undefined))
+      .catch(() => undefined);
+  }
+}
+
+function streamedUpload(session: PushSession, opened: Opened): LayerSink {
   const body = new PassThrough({ highWaterMark: AHEAD_BYTES });
   body.on('error', () => {});
   let failed = false;
   const patched: Promise<Answer | undefined> = (async () => {
-    const started = await session.send({ method: 'POST', url: `/v2/${session.repository}/blobs/uploads/`, headers: { 'content-length': '0' } });
-    if (started.status !== 202) return undefined;
+    const started = await opened;
+    if (!started) return undefined;
     const answer = await session.send({ method: 'PATCH', url: location(session, started), headers: { 'content-type': OCTETS }, body: () => body });
     return answer.status === 202 ? answer : undefined;
   })().catch(() => undefined);
