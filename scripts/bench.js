@@ -17,7 +17,7 @@ const { benchEcho, NAME: ECHO_NAME, TARGET: ECHO_TARGET } = require('./bench/ech
 const { benchServe, serveFigures, failedFigures: failedServeFigures } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
 const { benchFacets, names: facetsNames, TARGET: FACETS_TARGET } = require('./bench/facets-bench');
-const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME } = require('./bench/push-bench');
+const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME, VIA_ENGINE_NAME } = require('./bench/push-bench');
 const { benchScale, names: scaleNames, TARGET: SCALE_TARGET, CONTROL_PLANE } = require('./bench/scale-bench');
 const { benchNative } = require('./bench/native-bench');
 const { writeBlueprint } = require('./bench/project');
@@ -123,7 +123,7 @@ async function main(options) {
     }
 
     // Servers: the open registry (register, push) and the private engine (push), then serve.
-    const pushTargets = pushNames().map((n) => [n, n === FAST_PATH_NAME ? FAST_PATH_TARGET : PUSH_TARGET]);
+    const pushTargets = pushNames().map((n) => [n, n === FAST_PATH_NAME ? FAST_PATH_TARGET : n === VIA_ENGINE_NAME ? null : PUSH_TARGET]);
     let pushBlocker = null;
     if (want('push')) {
       const m = missing(PUSH_COMMAND, API_FACTORY);

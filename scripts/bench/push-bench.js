@@ -1,7 +1,8 @@
 'use strict';
-// Figure 5: `facetsctl push` ÷ `docker push` for fresh random images, and an unchanged re-push ÷ `facetsctl --version`.
+// Figure 5: `facetsctl push` ÷ `docker push` for fresh random images, what `facetsctl push --via-engine` adds to
+// `docker push` beside Node's own start, and an unchanged re-push ÷ `facetsctl --version`.
 const path = require('node:path');
-const { compare, timeOnce } = require('./timing');
+const { compare, median, timeOnce } = require('./timing');
 const { figure } = require('./report');
 const { SHAPES, buildRandomImage, removeImage } = require('./images');
 const { facetsctl } = require('./cli-bench');
@@ -13,7 +14,9 @@ const PUSH_TARGET = PUSH_TARGETS.single;
 const FAST_PATH_TARGET = { max: 2.0 };
 const pushName = (shape) => `facetsctl push, ${SHAPES[shape].label}`;
 const FAST_PATH_NAME = 'facetsctl push, unchanged re-push';
-const names = () => [...Object.keys(SHAPES).map(pushName), FAST_PATH_NAME];
+const VIA_ENGINE_SHAPE = 'single';
+const VIA_ENGINE_NAME = `facetsctl push --via-engine, ${SHAPES[VIA_ENGINE_SHAPE].label}`;
+const names = () => [...Object.keys(SHAPES).map(pushName), VIA_ENGINE_NAME, FAST_PATH_NAME];
 
 function checkPush(stdout, image, expectSkipped) {
   const out = JSON.parse(stdout);
@@ -38,9 +41,13 @@ function benchPush(ctx) {
   const cli = (args) => ({ ...facetsctl(repo, args, cliEnv), cwd: blueprintDir, timeoutMs: 300000 });
   const pushArgs = (image) => [path.join(repo, 'bin', 'facetsctl'), 'push', image, '--service', SERVICE, '--environment', ENVIRONMENT, '--json'];
 
-  const pushFigure = (shape) => () => {
-    const dockerRef = (i) => `${registry.host}/${PROJECT}/docker-${shape}:r${i}`;
-    const sourceRef = (i) => `bench-src/${shape}:${shape}-r${i}`;
+  /**
+   * `docker push` against `facetsctl push ...extra` of fresh random images of `shape`, interleaved; `beforePush(i)`
+   * runs just before each facetsctl push, outside the timed span.
+   */
+  const againstDockerPush = (shape, name, extra, beforePush = () => {}) => {
+    const dockerRef = (i) => `${registry.host}/${PROJECT}/docker-${name}-${shape}:r${i}`;
+    const sourceRef = (i) => `bench-src/${name}-${shape}:${shape}-r${i}`;
     const baseline = {
       label: 'docker push', file: 'docker', env: dockerEnv, timeoutMs: 300000,
       before: (i) => ({ args: ['push', buildRandomImage(workDir, shape, dockerRef(i), dockerEnv)] }),
@@ -48,16 +55,41 @@ function benchPush(ctx) {
     };
     const measured = {
       ...cli(['push']),
-      before: (i) => ({ args: pushArgs(buildRandomImage(workDir, shape, sourceRef(i), dockerEnv)) }),
+      before: (i) => {
+        const args = [...pushArgs(buildRandomImage(workDir, shape, sourceRef(i), dockerEnv)), ...extra];
+        beforePush(i);
+        return { args };
+      },
       after: (i, stdout) => {
         checkPush(stdout, sourceRef(i), false);
         removeImage(sourceRef(i), dockerEnv);
       },
     };
-    const r = compare(baseline, measured, { runs, warmup });
+    return compare(baseline, measured, { runs, warmup });
+  };
+
+  const pushFigure = (shape) => () => {
+    const r = againstDockerPush(shape, 'native', []);
     return figure({ name: pushName(shape), unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: 'docker push',
       target: PUSH_TARGETS[shape], samples: { measured: r.measured.samples, baseline: r.baseline.samples },
       notes: ['every run pushes newly generated random layers (image build not timed)', overhead(r, PUSH_TARGETS[shape])] });
+  };
+
+  // No target: the engine does the push; the figure is what facetsctl adds to it, beside what starting Node costs.
+  const viaEngineFigure = () => {
+    const nodeStart = [];
+    // Node's start, timed just before each facetsctl push of the same run, so that the same load weighs on it.
+    const r = againstDockerPush(VIA_ENGINE_SHAPE, 'engine', ['--via-engine'], (i) => {
+      const ms = timeOnce({ label: 'node -e 0', file: process.execPath, args: ['-e', '0'], env: cliEnv }, i);
+      if (i >= warmup) nodeStart.push(ms);
+    });
+    // Each run's own difference: load that slows one run's pair of pushes cancels out.
+    const added = median(r.measured.samples.map((ms, i) => ms - r.baseline.samples[i]));
+    const node = median(nodeStart);
+    return figure({ name: VIA_ENGINE_NAME, unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: 'docker push',
+      samples: { measured: r.measured.samples, baseline: r.baseline.samples, nodeStart },
+      notes: ['every run pushes newly generated random layers (image build not timed)',
+        `facetsctl push --via-engine adds ${added.toFixed(1)} ms to docker push's ${r.baseline.median.toFixed(1)} ms (median of the per-run differences); node -e 0 takes ${node.toFixed(1)} ms in the same runs (${(added - node).toFixed(1)} ms beyond Node's start)`] });
   };
 
   const fastPathFigure = () => {
@@ -71,7 +103,8 @@ function benchPush(ctx) {
   };
 
   return [...Object.keys(SHAPES).map((shape) => ({ name: pushName(shape), target: PUSH_TARGETS[shape], run: pushFigure(shape) })),
+    { name: VIA_ENGINE_NAME, target: null, run: viaEngineFigure },
     { name: FAST_PATH_NAME, target: FAST_PATH_TARGET, run: fastPathFigure }];
 }
 
-module.exports = { benchPush, names, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME, pushName };
+module.exports = { benchPush, names, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME, VIA_ENGINE_NAME, pushName };

@@ -10,6 +10,14 @@ import vm from 'node:vm';
 /** First operands that get a cache of their own (each command runs different code); anything else shares "default". */
 export const CACHED_COMMANDS = ['login', 'logout', 'whoami', 'push', 'register', 'attach', 'detach', 'resolve', 'promote', 'history', 'serve', 'completion', 'ci', 'artifacts', 'registries', 'init', 'render'];
 
+/**
+ * Emitted on `process` when a command starts long work (a push's upload): a run that is to write the cache writes it
+ * then, marked partial, because V8 drops the bytecode of start-up code that long work leaves idle (a cache written at
+ * exit lacks it); the next run that ends without long work replaces a partial cache with its whole code.
+ */
+export const COMPILE_CACHE_CHECKPOINT = 'facetsctl:compile-cache-checkpoint';
+const PARTIAL = ' partial';
+
 export interface CompileCacheOptions {
   env: Record<string, string | undefined>;
   homedir?: string;
@@ -44,7 +52,7 @@ function stampOf(file: string, stat: fs.Stats): string {
   return JSON.stringify([file, stat.size, stat.mtimeMs, process.version, process.arch]);
 }
 
-function readCache(cacheFile: string, stamp: string): Buffer | undefined {
+function readCache(cacheFile: string, stamp: string): { data: Buffer; partial: boolean } | undefined {
   let data: Buffer;
   try {
     data = fs.readFileSync(cacheFile);
@@ -52,7 +60,9 @@ function readCache(cacheFile: string, stamp: string): Buffer | undefined {
     return undefined;
   }
   const header = data.indexOf(10);
-  return header > 0 && data.toString('utf8', 0, header) === stamp ? data.subarray(header + 1) : undefined;
+  const line = header > 0 ? data.toString('utf8', 0, header) : '';
+  if (line !== stamp && line !== stamp + PARTIAL) return undefined;
+  return { data: data.subarray(header + 1), partial: line !== stamp };
 }
 
 function writeCache(dir: string, cacheFile: string, stamp: string, data: Buffer): void {
@@ -78,17 +88,25 @@ export function requireWithCompileCache(file: string, options: CompileCacheOptio
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const stamp = stampOf(file, fs.statSync(file));
   const cacheFile = dir ? path.join(dir, `${fnv1a(file)}-${cacheCommand(options.argv)}.cache`) : null;
-  const cachedData = cacheFile ? readCache(cacheFile, stamp) : undefined;
+  const cached = cacheFile ? readCache(cacheFile, stamp) : undefined;
+  const cachedData = cached?.data;
 
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     cachedData,
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  if (dir && cacheFile && (!cachedData || script.cachedDataRejected)) {
+  const missing = !cachedData || script.cachedDataRejected;
+  if (dir && cacheFile && (missing || cached?.partial)) {
+    let longWork = false;
+    // A partial cache is kept by a run that does long work too: it would write no better one.
+    process.once(COMPILE_CACHE_CHECKPOINT, () => {
+      longWork = true;
+      if (missing) writeCache(dir, cacheFile, stamp + PARTIAL, script.createCachedData());
+    });
     // At exit the cache holds every function this run compiled; a failed run (usage error...) ran too little to keep.
     process.once('exit', (code) => {
-      if (code === 0) writeCache(dir, cacheFile, stamp, script.createCachedData());
+      if (code === 0 && !longWork) writeCache(dir, cacheFile, stamp, script.createCachedData());
     });
   }
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeRequire, module: NodeModule, filename: string, dirname: string) => void;

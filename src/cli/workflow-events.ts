@@ -1,6 +1,7 @@
 // The registration workflow's progress as the user sees it: the spinner on a terminal, plain lines otherwise, warnings.
 import type { PushProgressEvent } from '../docker/push-stream';
 import type { OnWorkflowEvent } from '../workflow/context';
+import { COMPILE_CACHE_CHECKPOINT } from './compile-cache';
 import type { Factory } from './factory';
 
 /** Interval of the plain progress lines when stderr is not a terminal. */
@@ -36,6 +37,8 @@ export function reportWorkflow(f: Factory): OnWorkflowEvent {
       case 'push-skipped':
         return f.io.info(`${event.image} is already in the registry (${event.digest}), skipping push`);
       case 'push-started':
+        // The code cache keeps what ran up to here (the fast path's code), before the upload's garbage collections drop it.
+        (process as NodeJS.EventEmitter).emit(COMPILE_CACHE_CHECKPOINT);
         f.io.startProgress(`Pushing ${event.image}`);
         progress = progressReporter(f, event.image, event.layers);
         return;

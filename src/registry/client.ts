@@ -4,7 +4,7 @@ import { usage } from '../core/errors';
 import { isValidDigest, isValidTag } from '../core/image-reference';
 import { Authenticator, Challenge, parseChallenge, pingChallenge, type RegistryAuth } from './auth';
 import { denied, errorBodyCode, malformedAnswer, manifestUnknown, nameUnknown, unauthorized, unexpectedStatus } from './errors';
-import { configDigest, createdOf, isIndex, platformEntry, schema1Created, type ManifestDocument } from './image-config';
+import { configDigest, createdOf, isIndex, platformEntry, schema1Created, type ManifestDocument, type PlatformDescriptor } from './image-config';
 import { nextPageUrl } from './link';
 import { RegistryResponse, Transport, type TransportOptions } from './transport';
 
@@ -23,6 +23,11 @@ export interface ManifestDescriptor {
 export interface ImageConfigDescriptor extends ManifestDescriptor {
   /** `sha256:…` of the image config blob; null when the manifest names none. */
   configDigest: string | null;
+}
+
+/** An index's entries as push's fast path compares them: platform and image config digest (null for a nested index). */
+export interface IndexConfigDescriptor extends ManifestDescriptor {
+  platforms: Array<{ platform: PlatformDescriptor['platform'] | null; configDigest: string | null }>;
 }
 
 interface Manifest {
@@ -121,6 +126,21 @@ export class RegistryClient {
     const top = await this.getManifest(repository, reference, image);
     const manifest = await this.platformManifest(repository, top, image);
     return { digest: top.digest, mediaType: top.mediaType, size: top.size, configDigest: manifest ? configDigest(manifest.document) ?? null : null };
+  }
+
+  /** A manifest list / OCI index's entries with their image config digests (one GET each); null when `reference` is one image. */
+  async indexConfigDigests(repository: string, reference: string): Promise<IndexConfigDescriptor | null> {
+    const image = this.imageName(repository, reference);
+    const top = await this.getManifest(repository, reference, image);
+    if (!isIndex(top.document, top.mediaType)) return null;
+    const platforms = await Promise.all(
+      (top.document.manifests ?? []).map(async (entry) => {
+        const manifest = typeof entry?.digest === 'string' && isValidDigest(entry.digest) ? await this.getManifest(repository, entry.digest, image) : null;
+        const config = manifest && !isIndex(manifest.document, manifest.mediaType) ? configDigest(manifest.document) : undefined;
+        return { platform: entry?.platform ?? null, configDigest: config ?? null };
+      }),
+    );
+    return { digest: top.digest, mediaType: top.mediaType, size: top.size, platforms };
   }
 
   /** Every tag of `repository`, in the registry's order, following `Link` pages of `pageSize`. */

@@ -4,7 +4,7 @@ import { isValidDigest } from '../core/image-reference';
 export interface PlatformDescriptor {
   digest: string;
   mediaType?: string;
-  platform?: { os?: string; architecture?: string };
+  platform?: { os?: string; architecture?: string; variant?: string };
 }
 
 /** The parts of an image manifest, manifest list / OCI index, or legacy schema1 manifest that lead to `created`. */

@@ -3,6 +3,7 @@ import type { ContainerRegistry } from '../core/model';
 import type { PushProgressEvent } from '../docker/push-stream';
 import type { RegistryAuth } from '../registry/auth';
 import type { RegistryOptions } from '../registry/client';
+import type { PlatformConfigs } from './fast-path';
 
 export type { RegistryAuth };
 
@@ -19,6 +20,8 @@ export interface RegistryReader {
 /** What push also reads: the tag's manifest digest and image config digest (the local image ID of an engine-built image). */
 export interface RegistryImageReader extends RegistryReader {
   imageConfigDigest(repository: string, reference: string): Promise<{ digest: string; mediaType: string; size: number; configDigest: string | null }>;
+  /** An index's entries with their image config digests; null when the reference is one image. */
+  indexConfigDigests(repository: string, reference: string): Promise<{ digest: string; platforms: PlatformConfigs } | null>;
 }
 
 /** The invocation's environment and clients; the workflow asks for nothing else. */

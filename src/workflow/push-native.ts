@@ -25,7 +25,6 @@ export async function pushNatively(
   target: ImageReference,
   onEvent: OnWorkflowEvent,
 ): Promise<{ digest: string; attempts: number; untagged: Promise<void> }> {
-  const { pushEngineExport, pushImage } = require('../registry/push') as typeof import('../registry/push');
   const targetRef = formatImageReference(target);
   const layers = new Map<string, LayerProgress>();
   let retries = 0;
@@ -47,6 +46,8 @@ export async function pushNatively(
   const to = { registry, repository: target.repository, tag: target.tag ?? 'latest' };
   f.debug(`native push of ${settings.image} to ${targetRef} starts (${settings.compression ?? 'gzip'} level ${settings.compressionLevel ?? 1})`);
   onEvent({ kind: 'push-started', image: targetRef, layers: side.local.layers });
+  // Loaded once the push has started: the code cache written then holds the fast path's code, not the upload's.
+  const { pushEngineExport, pushImage } = require('../registry/push') as typeof import('../registry/push');
   let result: PushResult;
   try {
     if (side.source) result = await pushImage(side.source, to, options);

@@ -1,6 +1,5 @@
 // The push step: unless the registry already has the image, send it (natively by default: our own upload of the
 // engine's export or of a daemonless source; or through the engine's push), then check the digest the registry serves.
-import crypto from 'node:crypto';
 import { FacetsError } from '../core/errors';
 import { formatImageReference, type ImageReference } from '../core/image-reference';
 import type { ContainerRegistry } from '../core/model';
@@ -8,6 +7,7 @@ import type { ImageEngine, LocalImage } from '../docker/engine';
 import type { Compression } from '../registry/compress/codec';
 import type { ImageSource } from '../registry/image-source/types';
 import type { OnWorkflowEvent, RegistryAuth, RegistryImageReader, WorkflowContext } from './context';
+import { registryHasImage, samePlatforms, sourceImage, sourcePlatforms, type RegistryImage } from './fast-path';
 import { isMissing } from './registry-access';
 
 /** What is pushed: a local engine image (engine set), or a daemonless source (source set); asked for before the control plane is. */
@@ -54,14 +54,6 @@ export function inspectLocalImage(f: WorkflowContext, image: string): Promise<Lo
   return task;
 }
 
-/** A source as the fast path compares it: an image's config digest is its image ID; an index is known by its own digest. */
-function sourceImage(source: ImageSource): LocalImage {
-  const { root } = source;
-  const id = root.kind === 'image' ? root.config.digest : root.original ? `sha256:${crypto.createHash('sha256').update(root.original).digest('hex')}` : '';
-  const layers = root.kind === 'image' ? new Set(root.layers.map((l, i) => l.digest ?? l.file ?? String(i))).size : 0;
-  return { id, repoTags: [], repoDigests: [], size: 0, layers };
-}
-
 /** One turn of the event loop: a request just started reaches its server before synchronous work (SQLite, parsing) begins. */
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -76,7 +68,7 @@ async function registryDigest(client: RegistryImageReader, target: ImageReferenc
 }
 
 /** The target tag's manifest and config digests in the registry; null when it has no such tag or cannot say (then the image is pushed). */
-async function registryImage(f: WorkflowContext, client: RegistryImageReader, target: ImageReference): Promise<{ digest: string; configDigest: string | null } | null> {
+async function registryImage(f: WorkflowContext, client: RegistryImageReader, target: ImageReference): Promise<RegistryImage | null> {
   try {
     return await client.imageConfigDigest(target.repository, target.tag ?? 'latest');
   } catch (e) {
@@ -85,12 +77,17 @@ async function registryImage(f: WorkflowContext, client: RegistryImageReader, ta
   }
 }
 
-/**
- * The registry already has the local image under the tag: its config digest is the image ID (engine-built images),
- * or the tag's manifest is the image ID (containerd image store) or one the engine pushed or pulled it as.
- */
-export function registryHasImage(local: Pick<LocalImage, 'id' | 'repoDigests'>, name: string, remote: { digest: string; configDigest: string | null }): boolean {
-  return local.id === remote.configDigest || local.id === remote.digest || local.repoDigests.includes(`${name}@${remote.digest}`);
+/** The registry has the image: by digest or config (registryHasImage), or for an index source, platform by platform. */
+async function registryHas(f: WorkflowContext, client: RegistryImageReader, side: LocalSide, target: ImageReference, before: RegistryImage): Promise<boolean> {
+  if (registryHasImage(side.local, `${target.registry}/${target.repository}`, before)) return true;
+  const local = side.source ? sourcePlatforms(side.source) : null;
+  if (!local) return false;
+  const remote = await client.indexConfigDigests(target.repository, target.tag ?? 'latest').catch((e: Error) => {
+    f.debug(`reading the index ${formatImageReference(target)} before the push failed: ${e.message}`);
+    return null;
+  });
+  f.debug(`index platforms: local ${JSON.stringify(local)}; registry ${remote ? JSON.stringify(remote.platforms) : 'none'}`);
+  return remote !== null && remote.digest === before.digest && samePlatforms(local, remote.platforms);
 }
 
 /** Pushes `settings.image` as `target` unless the registry already has it. */
@@ -107,7 +104,7 @@ export async function pushImage(
   const targetRef = formatImageReference(target);
   const [side, before] = await Promise.all([localSide, registryImage(f, client, target)]);
   f.debug(`local image ${side.local.id}; registry ${before ? `has ${before.digest} (config ${before.configDigest})` : 'does not have the tag'}`);
-  if (before !== null && registryHasImage(side.local, `${target.registry}/${target.repository}`, before)) {
+  if (before !== null && (await registryHas(f, client, side, target, before))) {
     onEvent({ kind: 'push-skipped', image: targetRef, digest: before.digest });
     return { pushed: false, digest: before.digest, untagged: Promise.resolve() };
   }

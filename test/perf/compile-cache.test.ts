@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cacheCommand, cacheDirectory, CACHED_COMMANDS } from '../../src/cli/compile-cache';
+import { cacheCommand, cacheDirectory, CACHED_COMMANDS, COMPILE_CACHE_CHECKPOINT } from '../../src/cli/compile-cache';
 import { buildProgram } from '../../src/cli/program';
 import { createFactory } from '../../src/cli/factory';
 import { IOStreams } from '../../src/cli/io';
@@ -70,6 +70,31 @@ describe('a successful run leaves the compiled code in ~/.cache/facetsctl-v8, on
     const xdg = path.join(dir, 'xdg');
     load(file, ['push'], { XDG_CACHE_HOME: xdg });
     expect(fs.readdirSync(path.join(xdg, 'facetsctl-v8'))).toHaveLength(1);
+  });
+});
+
+describe('long work (a push uploading) leaves a partial cache, written when it starts; the next run without it completes the cache', () => {
+  /** Emits the checkpoint as the push command does when its upload starts, when LONG_WORK is set. */
+  function writeLongWorkModule(): string {
+    const file = path.join(dir, 'module.js');
+    fs.writeFileSync(file, `'use strict';\nif (process.env.LONG_WORK) process.emit(${JSON.stringify(COMPILE_CACHE_CHECKPOINT)});\nmodule.exports = { answer: 'long' };\n`);
+    return file;
+  }
+  const written = () => fs.statSync(cacheFiles()[0]).ino;
+
+  test('written at the checkpoint even when the run then fails; kept by other long runs; replaced once by a run without long work', () => {
+    const file = writeLongWorkModule();
+    expect(load(file, ['push'], { LONG_WORK: '1' }, 5).status).toBe(5);
+    expect(cacheFiles()).toHaveLength(1);
+    const partial = written();
+    expect(load(file, ['push'], { LONG_WORK: '1' }).exports.answer).toBe('long');
+    expect(written()).toBe(partial);
+    expect(load(file, ['push']).exports.answer).toBe('long');
+    const whole = written();
+    expect(whole).not.toBe(partial);
+    load(file, ['push']);
+    load(file, ['push'], { LONG_WORK: '1' });
+    expect(written()).toBe(whole);
   });
 });
 
