@@ -3,6 +3,7 @@
 import { HttpControlPlane } from '../../src/api/http-client';
 import { EXIT_CODES } from '../../src/core/errors';
 import { startFaultProxy, type FaultProxy } from '../support/proxy';
+import { ENTER, runOnTerminal } from './pty';
 import { makeWorkspace, shopBlueprint, startServe, type ServeProcess, type Workspace } from './run-cli';
 
 const CI = 'ci:\n  registrationType: ENVIRONMENT\n  promotion: [dev, staging, production]\n';
@@ -87,5 +88,32 @@ describe('ci show states the revision a write names', () => {
     const yaml = await client.run(['--project', 'shop', 'ci', 'show', '-o', 'yaml'], { env: { FACETS_CONTROL_PLANE_URL: serve.url, FACETS_USERNAME: 'admin', FACETS_TOKEN: serve.adminToken } });
     expect(yaml.code).toBe(0);
     expect(yaml.stdout).toContain(`revision: ${revision + 1}`);
+  });
+});
+
+describe('ci configure on a terminal (embedded control plane): rules saved by another command while the questions wait are kept', () => {
+  test('the answers over the rules shown are refused, exit 5; the other command\'s rules stay', async () => {
+    const ws = makeWorkspace(shopBlueprint([], CI));
+    try {
+      expect((await ws.run(['ci', 'configure', '--branch-rule', 'main=dev'])).code).toBe(0);
+      const otherCommand = async () => {
+        const saved = await ws.run(['ci', 'configure', '--branch-rule', 'hotfix/*=staging']);
+        expect(saved.code).toBe(0);
+        return ENTER;
+      };
+      const r = await runOnTerminal(ws, ['ci', 'configure'], [
+        [/\? Configure/, ENTER],
+        [/\? Registration type/, ENTER],
+        [/\? CI strategy/, ENTER],
+        [/\? Branch rules[^\n]*\n?[^\n]*\(main=dev\)/, ENTER],
+        [/\? Promotion hierarchy/, ENTER],
+        [/\? Tags to refuse/, otherCommand],
+      ]);
+      expect(r.code).toBe(EXIT_CODES.CONFLICT);
+      expect(r.screen.replace(/\n/g, '')).toMatch(/the CI\/CD configuration of project shop changed meanwhile: \S+ saved it at \S+ \(revision 3\), after this command read revision 2; nothing was written; run the command again/);
+      expect((await ws.run(['--json', 'ci', 'show'])).json().ciConfig.config.routingRules).toEqual([expect.objectContaining({ value: 'hotfix/', routeTo: 'staging' })]);
+    } finally {
+      ws.remove();
+    }
   });
 });
