@@ -117,3 +117,26 @@ describe('ci configure on a terminal (embedded control plane): rules saved by an
     }
   });
 });
+
+describe('against the Facets API alone (serve --reference-only, no If-Match): the client re-reads just before writing', () => {
+  let reference: ServeProcess;
+  beforeAll(async () => {
+    reference = await startServe(server, ['--reference-only', '--db', 'reference.db']);
+  });
+  afterAll(() => reference?.stop());
+
+  test('rules saved between the command\'s read and its re-read are kept: exit 5, nothing written', async () => {
+    const facets = new HttpControlPlane({ baseUrl: reference.url, username: 'admin', token: reference.adminToken, retries: 0 });
+    await facets.configureCi({ project: 'shop', config: { routingRules: [] } });
+    const theirs = [{ metadataKey: 'BRANCH_NAME', operator: 'STARTS_WITH' as const, value: 'hotfix/', priority: 0, routeTo: 'staging' }];
+    const read = { method: 'GET', path: /^\/cc-ui\/v1\/ci-cd\/shop$/ };
+    // The command's own read passes; its re-read before the write waits until the other client has saved.
+    const proxy = await startFaultProxy({ host: '127.0.0.1', port: reference.port }, [{ match: read }, { match: read, hold: () => facets.configureCi({ project: 'shop', config: { routingRules: theirs } }) }]);
+    proxies.push(proxy);
+    const env = { FACETS_CONTROL_PLANE_URL: proxy.url, FACETS_USERNAME: 'admin', FACETS_TOKEN: reference.adminToken };
+    const r = await client.run(['--json', '--project', 'shop', 'ci', 'configure', '--branch-rule', 'main=dev'], { env });
+    expect(r.code).toBe(EXIT_CODES.CONFLICT);
+    expect(r.json().error.message).toMatch(/the CI\/CD configuration of project shop changed meanwhile: .*saved it.*after this command read revision \d+; nothing was written; run the command again/);
+    expect((await facets.getCiConfig('shop')).config!.routingRules).toEqual(theirs);
+  });
+});
