@@ -153,8 +153,8 @@ export class HttpControlPlane implements ControlPlane {
   configureCi(request: ConfigureCiRequest): Promise<EffectiveCiConfig> {
     return this.use((cp) => cp.configureCi(request));
   }
-  resetCi(project: string, service?: string): Promise<ResetResult> {
-    return this.use((cp) => cp.resetCi(project, service));
+  resetCi(project: string, service?: string, expectedRevision?: number): Promise<ResetResult> {
+    return this.use((cp) => cp.resetCi(project, service, expectedRevision));
   }
   registerArtifact(request: RegisterRequest): Promise<RegisterResult> {
     return this.use((cp) => cp.registerArtifact(request));
@@ -171,8 +171,8 @@ export class HttpControlPlane implements ControlPlane {
   attachImage(request: AttachRequest): Promise<Override> {
     return this.use((cp) => cp.attachImage(request));
   }
-  detachImage(project: string, service: string, environment: string): Promise<Override> {
-    return this.use((cp) => cp.detachImage(project, service, environment));
+  detachImage(project: string, service: string, environment: string, expectedRevision?: number): Promise<Override> {
+    return this.use((cp) => cp.detachImage(project, service, environment, expectedRevision));
   }
   getOverride(project: string, service: string, environment: string): Promise<Override | null> {
     return this.use((cp) => cp.getOverride(project, service, environment));

@@ -49,7 +49,7 @@ export async function serviceIntegration(ctx: ServiceContext, project: string, s
 }
 
 /** The config a service runs on: its own (SERVICE_CI), the project's, live (PROJECT_CI), or none (MANUAL). */
-export async function effectiveCiConfig(ctx: ServiceContext, store: Store, project: string, integration: CiIntegration): Promise<EffectiveCiConfig> {
+export async function effectiveCiConfig(ctx: ServiceContext, store: Store, project: string, integration: CiIntegration): Promise<Omit<EffectiveCiConfig, 'revision'>> {
   const base = { project, service: integration.resourceName, ciName: integration.ciName, strategy: integration.strategy };
   if (integration.strategy === 'MANUAL') return { ...base, mode: 'NONE', config: null };
   if (integration.strategy === 'SERVICE_CI') {
@@ -60,21 +60,36 @@ export async function effectiveCiConfig(ctx: ServiceContext, store: Store, proje
   return { ...base, mode: config ? 'INHERITED' : 'NONE', config };
 }
 
+/** The effective config with the revision of the configuration stored at its level, which a write there names (If-Match). */
+async function ciConfigView(ctx: ServiceContext, store: Store, project: string, service?: string): Promise<EffectiveCiConfig> {
+  if (service === undefined) {
+    const stored = await store.findStoredCiConfig(project, null);
+    return { project, mode: stored ? 'CUSTOM' : 'NONE', config: stored?.config ?? null, revision: stored?.revision ?? 0 };
+  }
+  const integration = await ensureIntegration(ctx, store, project, service);
+  const effective = await effectiveCiConfig(ctx, store, project, integration);
+  return { ...effective, revision: (await store.findStoredCiConfig(project, service))?.revision ?? 0 };
+}
+
 export async function getCiConfig(ctx: ServiceContext, project: string, service?: string): Promise<EffectiveCiConfig> {
   ctx.layouts.project(project);
-  if (service === undefined) {
-    const config = await ctx.store.findCiConfig(project, null);
-    return { project, mode: config ? 'CUSTOM' : 'NONE', config };
-  }
-  return effectiveCiConfig(ctx, ctx.store, project, await serviceIntegration(ctx, project, service));
+  if (service !== undefined) await serviceIntegration(ctx, project, service);
+  return ciConfigView(ctx, ctx.store, project, service);
+}
+
+/** A write that names the revision it read (expectedRevision, from If-Match) is refused when the stored one differs. */
+async function requireRevision(store: Store, project: string, service: string | undefined, read: StoredCiConfig | null, expected: number | undefined): Promise<void> {
+  if (expected === undefined || expected === (read?.revision ?? 0)) return;
+  throw await staleCiConfig(store, project, service, read, expected);
 }
 
 export async function configureCi(ctx: ServiceContext, request: ConfigureCiRequest): Promise<EffectiveCiConfig> {
-  const { project, service, config: change } = request;
+  const { project, service, config: change, expectedRevision } = request;
   const layout = ctx.layouts.project(project);
   if (service !== undefined) ctx.layouts.service(project, service);
   return ctx.store.transaction(async (store) => {
     const read = await store.findStoredCiConfig(project, service ?? null);
+    await requireRevision(store, project, service, read, expectedRevision);
     const current = read?.config ?? null;
     const merged = mergeCiConfig(current, change);
     validateCiConfig(merged, layout);
@@ -89,17 +104,17 @@ export async function configureCi(ctx: ServiceContext, request: ConfigureCiReque
         }),
       );
     }
-    if (service === undefined) return { project, mode: 'CUSTOM', config: merged };
-    const integration = await switchStrategy(ctx, store, project, service, 'SERVICE_CI');
-    return effectiveCiConfig(ctx, store, project, integration);
+    if (service !== undefined) await switchStrategy(ctx, store, project, service, 'SERVICE_CI');
+    return ciConfigView(ctx, store, project, service);
   });
 }
 
-export async function resetCi(ctx: ServiceContext, project: string, service?: string): Promise<ResetResult> {
+export async function resetCi(ctx: ServiceContext, project: string, service?: string, expectedRevision?: number): Promise<ResetResult> {
   ctx.layouts.project(project);
   if (service !== undefined) ctx.layouts.service(project, service);
   return ctx.store.transaction(async (store) => {
     const read = await store.findStoredCiConfig(project, service ?? null);
+    await requireRevision(store, project, service, read, expectedRevision);
     if (!read) return { deletedRoutingRules: 0, deletedPromotionWorkflow: false, previous: null };
     const deleted = await store.deleteCiConfig(project, service ?? null, read);
     if (!deleted) throw await staleCiConfig(store, project, service, read);
@@ -116,11 +131,11 @@ export async function resetCi(ctx: ServiceContext, project: string, service?: st
 }
 
 /** The refusal of a CI/CD write whose configuration another writer saved, made or reset after `read`. */
-async function staleCiConfig(store: Store, project: string, service: string | undefined, read: StoredCiConfig | null): Promise<FacetsError> {
+async function staleCiConfig(store: Store, project: string, service: string | undefined, read: StoredCiConfig | null, readRevision = read?.revision ?? 0): Promise<FacetsError> {
   const now = await store.findStoredCiConfig(project, service ?? null);
-  const did = !read ? 'made it' : now?.id === read.id ? 'saved it' : 'reset it and made it anew';
+  const did = readRevision === 0 ? 'made it' : read && now?.id === read.id && now.revision > readRevision ? 'saved it' : 'reset it and made it anew';
   const current = now && { revision: now.revision, by: now.updatedBy, at: now.updatedAt, did };
-  return staleWrite(`the CI/CD configuration of ${service === undefined ? '' : `service ${service} of `}project ${project}`, read?.revision ?? 0, current);
+  return staleWrite(`the CI/CD configuration of ${service === undefined ? '' : `service ${service} of `}project ${project}`, readRevision, current);
 }
 
 const configLevel = (service?: string) => (service === undefined ? 'project' : `service ${service}`);

@@ -8,7 +8,7 @@ import { checkArtifactType, parseArtifactUri, registryFor } from './artifact-ope
 import { effectiveCiConfig, ensureIntegration } from './ci-operations';
 import { newEvent, now, paging, type ServiceContext } from './context';
 import { staleWrite } from './stale-write';
-import type { Store } from './store/store';
+import type { OverrideState, Store } from './store/store';
 import type { AttachRequest, HistoryQuery } from './types';
 
 const HISTORY_KINDS: readonly HistoryKind[] = ['REGISTERED', 'PROMOTED', 'ATTACHED', 'DETACHED', 'CONFIG_CHANGED', 'CONFIG_RESET', 'STRATEGY_CHANGED'];
@@ -37,6 +37,12 @@ async function staleOverride(store: Store, project: string, service: string, env
   return staleWrite(`the image attached to service ${service} in environment ${environment} of project ${project}`, read, now);
 }
 
+/** A write that names the override's revision it read (0 = none attached) is refused when another one is stored now. */
+async function requireOverrideRevision(store: Store, project: string, service: string, environment: string, state: OverrideState, expected: number | undefined): Promise<void> {
+  if (expected === undefined || expected === (state.override?.revision ?? 0)) return;
+  throw await staleOverride(store, project, service, environment, expected);
+}
+
 export async function attachImage(ctx: ServiceContext, request: AttachRequest): Promise<Override> {
   const project = ctx.layouts.project(request.project);
   const resource = ctx.layouts.service(request.project, request.service);
@@ -56,6 +62,7 @@ export async function attachImage(ctx: ServiceContext, request: AttachRequest): 
   return ctx.store.transaction(async (store) => {
     await ensureIntegration(ctx, store, request.project, request.service);
     const state = await store.getOverrideState(request.project, request.service, request.environment);
+    await requireOverrideRevision(store, request.project, request.service, request.environment, state, request.expectedRevision);
     // The same image with the same labels again: a new revision would change nothing that deploys.
     if (state.override && state.override.image === uri.artifactUri && sameLabels(state.override.labels, labels)) return state.override;
     const override: Override = {
@@ -86,11 +93,12 @@ export async function attachImage(ctx: ServiceContext, request: AttachRequest): 
   });
 }
 
-export async function detachImage(ctx: ServiceContext, project: string, service: string, environment: string): Promise<Override> {
+export async function detachImage(ctx: ServiceContext, project: string, service: string, environment: string, expectedRevision?: number): Promise<Override> {
   ctx.layouts.service(project, service);
   ctx.layouts.environment(project, environment);
   return ctx.store.transaction(async (store) => {
     const state = await store.getOverrideState(project, service, environment);
+    await requireOverrideRevision(store, project, service, environment, state, expectedRevision);
     if (!state.override) {
       throw new FacetsError('NOT_FOUND', `service ${service} has no image attached in environment ${environment}`, `run \`facetsctl attach --service ${service} --environment ${environment} ...\` to attach one`);
     }

@@ -134,8 +134,8 @@ export class ControlPlaneService implements ServeControlPlane {
     return configureCi(this.ctx, request);
   }
 
-  resetCi(project: string, service?: string) {
-    return resetCi(this.ctx, project, service);
+  resetCi(project: string, service?: string, expectedRevision?: number) {
+    return resetCi(this.ctx, project, service, expectedRevision);
   }
 
   registerArtifact(request: RegisterRequest) {
@@ -158,8 +158,8 @@ export class ControlPlaneService implements ServeControlPlane {
     return attachImage(this.ctx, request);
   }
 
-  detachImage(project: string, service: string, environment: string) {
-    return detachImage(this.ctx, project, service, environment);
+  detachImage(project: string, service: string, environment: string, expectedRevision?: number) {
+    return detachImage(this.ctx, project, service, environment, expectedRevision);
   }
 
   getOverride(project: string, service: string, environment: string) {

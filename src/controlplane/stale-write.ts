@@ -4,15 +4,16 @@ import { FacetsError } from '../core/errors';
 /** What the stored state is now: who made which revision, when, doing what. */
 export interface CurrentRevision {
   revision: number;
-  by: string;
-  at: string;
+  /** Unknown when the control plane does not say (Facets' reference API). */
+  by?: string;
+  at?: string;
   /** e.g. "saved", "attached IMAGE" */
   did: string;
 }
 
 /** CONFLICT (exit 5, HTTP 409): `subject` changed after this command read it at `read` (0 = nothing stored); `now` null = deleted. */
 export function staleWrite(subject: string, read: number, now: CurrentRevision | null): FacetsError {
-  const change = now ? `${now.by} ${now.did} at ${now.at} (revision ${now.revision})` : 'another command deleted it';
+  const change = now ? `${now.by ?? 'another command'} ${now.did}${now.at ? ` at ${now.at}` : ''} (revision ${now.revision})` : 'another command deleted it';
   const readState = read === 0 ? 'found none' : `read revision ${read}`;
   return new FacetsError(
     'CONFLICT',

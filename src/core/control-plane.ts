@@ -64,6 +64,8 @@ export interface ConfigureCiRequest {
   service?: string;
   /** Partial: unspecified fields keep their current value (or defaults when new). */
   config: Partial<CiConfig>;
+  /** The revision read (EffectiveCiConfig.revision, 0 = none stored): a stored one that differs is a stale write (CONFLICT). Absent: no check. */
+  expectedRevision?: number;
 }
 
 export interface ResetResult {
@@ -94,6 +96,8 @@ export interface AttachRequest {
   repository?: string;
   tag?: string;
   changeLog?: string;
+  /** The override's revision read (0 = none attached): another revision stored meanwhile is a stale write (CONFLICT). Absent: no check. */
+  expectedRevision?: number;
 }
 
 export interface PushCredentials {
@@ -144,7 +148,8 @@ export interface ControlPlane {
   setImageStrategy(project: string, service: string, strategy: ImageStrategy): Promise<CiIntegration>;
   getCiConfig(project: string, service?: string): Promise<EffectiveCiConfig>;
   configureCi(request: ConfigureCiRequest): Promise<EffectiveCiConfig>;
-  resetCi(project: string, service?: string): Promise<ResetResult>;
+  /** expectedRevision as ConfigureCiRequest's. */
+  resetCi(project: string, service?: string, expectedRevision?: number): Promise<ResetResult>;
 
   registerArtifact(request: RegisterRequest): Promise<RegisterResult>;
   listArtifacts(project: string, service: string, query?: ArtifactQuery): Promise<Page<Artifact>>;
@@ -153,7 +158,8 @@ export interface ControlPlane {
   promoteArtifact(request: PromoteRequest): Promise<RegisterResult>;
 
   attachImage(request: AttachRequest): Promise<Override>;
-  detachImage(project: string, service: string, environment: string): Promise<Override>;
+  /** expectedRevision as AttachRequest's. */
+  detachImage(project: string, service: string, environment: string, expectedRevision?: number): Promise<Override>;
   getOverride(project: string, service: string, environment: string): Promise<Override | null>;
   history(project: string, service: string, query?: HistoryQuery): Promise<Page<HistoryEvent>>;
 

@@ -80,6 +80,8 @@ export interface EffectiveCiConfig {
   strategy?: ImageStrategy;
   mode: CiConfigMode;
   config: CiConfig | null;
+  /** Of the configuration stored at this level (a service's own, even while it inherits; 0 = none): a write names it. */
+  revision: number;
 }
 
 export interface ReleaseStream {

@@ -12,8 +12,11 @@ export interface PtyResult {
   raw: string;
 }
 
+/** What to type at a step: the keys, or what another party does first, then the keys (e.g. a write while a question waits). */
+export type Answer = string | (() => Promise<string>);
+
 /** Each step: wait until `expect` appears on screen (after the previous match), then type `send`. */
-export function runOnTerminal(ws: Workspace, args: string[], steps: Array<[RegExp, string]>, env: Record<string, string> = {}, timeoutMs = 20000): Promise<PtyResult> {
+export function runOnTerminal(ws: Workspace, args: string[], steps: Array<[RegExp, Answer]>, env: Record<string, string> = {}, timeoutMs = 20000): Promise<PtyResult> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, BIN, ...args].map(quote).join(' ');
     const childEnv: Record<string, string> = { ...baseEnv(ws.home), TERM: 'dumb', ...env };
@@ -32,7 +35,7 @@ export function runOnTerminal(ws: Workspace, args: string[], steps: Array<[RegEx
         consumed += match.index + match[0].length;
         step += 1;
         // inquirer reads keypresses: give it a moment to draw and listen before typing.
-        setTimeout(() => child.stdin.write(answer), 150);
+        setTimeout(() => void (typeof answer === 'string' ? Promise.resolve(answer) : answer()).then((keys) => child.stdin.write(keys), reject), 150);
       }
     };
     const timer = setTimeout(() => {

@@ -48,6 +48,7 @@ describe('CI/CD is configured at project level, or at service level which overri
       project: 'shop',
       mode: 'CUSTOM',
       config: { registrationType: 'ENVIRONMENT', ciStrategy: 'SIMPLE', routingRules: [branchRule('main', 'dev', 1)], promotionHierarchy: ['dev', 'staging'], policy: {} },
+      revision: 1,
     });
     expect(await service.getCiConfig('shop')).toEqual(result);
   });
@@ -71,7 +72,7 @@ describe('CI/CD is configured at project level, or at service level which overri
   test('a service with no configuration anywhere is mode NONE', async () => {
     const { service } = await openFixture();
     expect(await service.getCiConfig('shop', 'checkout')).toMatchObject({ mode: 'NONE', strategy: 'PROJECT_CI', config: null, ciName: expect.stringMatching(/^shop-checkout-/) });
-    expect(await service.getCiConfig('shop')).toEqual({ project: 'shop', mode: 'NONE', config: null });
+    expect(await service.getCiConfig('shop')).toEqual({ project: 'shop', mode: 'NONE', config: null, revision: 0 });
   });
 
   test('MANUAL services are mode NONE with strategy MANUAL', async () => {

@@ -74,7 +74,7 @@ describe("GET|POST|DELETE /cc-ui/v1/facetsctl/stacks/{stackName}/ci-cd: the proj
   test('before anything is configured: mode NONE', async () => {
     const r = await call(CI_CD);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ stackName: 'shop', mode: 'NONE', routingRules: [], promotionHierarchies: [] });
+    expect(r.body).toEqual({ stackName: 'shop', mode: 'NONE', routingRules: [], promotionHierarchies: [], revision: 0 });
   });
 
   test('a save answers the configuration, image version policy included; a partial save keeps the rest', async () => {

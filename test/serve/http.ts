@@ -9,8 +9,8 @@ export function basic(username: string, token: string): string {
   return `Basic ${Buffer.from(`${username}:${token}`).toString('base64')}`;
 }
 
-export async function raw(url: string, init: { method?: string; authorization?: string; body?: unknown; rawBody?: string } = {}): Promise<RawResponse> {
-  const headers: Record<string, string> = {};
+export async function raw(url: string, init: { method?: string; authorization?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  const headers: Record<string, string> = { ...init.headers };
   if (init.authorization) headers.authorization = init.authorization;
   let body: string | undefined;
   if (init.rawBody !== undefined) body = init.rawBody;

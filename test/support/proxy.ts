@@ -18,6 +18,8 @@ export interface Fault {
   times?: number;
   /** Wait this long before answering or forwarding. */
   delayMs?: number;
+  /** Hold the request until this settles, then go on (e.g. another client writes while a command's write waits). */
+  hold?: () => Promise<unknown>;
   /** Answer with this status instead of forwarding (e.g. 503, or 429 with headers {'retry-after': '1'}). */
   status?: number;
   headers?: Record<string, string>;
@@ -121,6 +123,7 @@ export async function startFaultProxy(target: ProxyTarget, plan: Fault[] = []): 
     const record: SeenRequest = { method: req.method ?? '', path: req.url ?? '', outcome: 'dropped', fault: Boolean(fault) };
     seen.push(record);
     if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.hold) await fault.hold();
     if (closed) return;
     if (fault?.status !== undefined) {
       record.outcome = fault.status;

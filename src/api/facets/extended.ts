@@ -19,10 +19,13 @@ import { p } from '../http-transport';
 import { ReferenceControlPlane } from './reference';
 import { fromResetWire, type ResetWire } from './reference-ci';
 import { isEmpty, V1 } from './session';
+import { revisionTag } from '../../controlplane/http/revision-header';
 
 const stack = (project: string) => V1 + p`/facetsctl/stacks/${project}`;
 const resource = (project: string, service: string) => stack(project) + p`/resources/${service}`;
 const ciCdOf = (project: string, service?: string) => (service === undefined ? `${stack(project)}/ci-cd` : `${resource(project, service)}/ci-cd`);
+/** The revision the command read, as HTTP's If-Match; none: no check. */
+const ifMatch = (revision?: number) => (revision === undefined ? undefined : { 'if-match': revisionTag(revision) });
 const overrideOf = (project: string, service: string, environment: string) => resource(project, service) + p`/environments/${environment}/override`;
 
 export class ExtendedControlPlane extends ReferenceControlPlane {
@@ -42,12 +45,12 @@ export class ExtendedControlPlane extends ReferenceControlPlane {
 
   override async configureCi(request: ConfigureCiRequest): Promise<EffectiveCiConfig> {
     const body = toCiCdRequest(request.project, request.config);
-    return fromCiCd(await this.s.call<CiCdWire>({ method: 'POST', path: ciCdOf(request.project, request.service), body }));
+    return fromCiCd(await this.s.call<CiCdWire>({ method: 'POST', path: ciCdOf(request.project, request.service), body, headers: ifMatch(request.expectedRevision) }));
   }
 
-  override async resetCi(project: string, service?: string): Promise<ResetResult> {
+  override async resetCi(project: string, service?: string, expectedRevision?: number): Promise<ResetResult> {
     // Not retried: a repeat would report that it deleted nothing.
-    return fromResetWire(await this.s.call<ResetWire>({ method: 'DELETE', path: ciCdOf(project, service) }));
+    return fromResetWire(await this.s.call<ResetWire>({ method: 'DELETE', path: ciCdOf(project, service), headers: ifMatch(expectedRevision) }));
   }
 
   override async registerArtifact(request: RegisterRequest): Promise<RegisterResult> {
@@ -79,12 +82,13 @@ export class ExtendedControlPlane extends ReferenceControlPlane {
 
   override async attachImage(request: AttachRequest): Promise<Override> {
     const body = { artifactUri: request.image, artifactType: request.artifactType, artifactory: request.registry, repositoryName: request.repository, tag: request.tag, changeLog: request.changeLog };
-    return fromOverrideWire(await this.s.call<OverrideWire>({ method: 'POST', path: overrideOf(request.project, request.service, request.environment), body }));
+    const path = overrideOf(request.project, request.service, request.environment);
+    return fromOverrideWire(await this.s.call<OverrideWire>({ method: 'POST', path, body, headers: ifMatch(request.expectedRevision) }));
   }
 
-  override async detachImage(project: string, service: string, environment: string): Promise<Override> {
+  override async detachImage(project: string, service: string, environment: string, expectedRevision?: number): Promise<Override> {
     // Not retried: after a lost answer, a repeat finds nothing to detach.
-    return fromOverrideWire(await this.s.call<OverrideWire>({ method: 'DELETE', path: overrideOf(project, service, environment) }));
+    return fromOverrideWire(await this.s.call<OverrideWire>({ method: 'DELETE', path: overrideOf(project, service, environment), headers: ifMatch(expectedRevision) }));
   }
 
   override async getOverride(project: string, service: string, environment: string): Promise<Override | null> {

@@ -8,6 +8,7 @@ import type { CiConfig, CiIntegration, EffectiveCiConfig, ImageStrategy, Registr
 import { fromCiCd, toCiCdRequest, type CiCdWire } from '../../controlplane/http/wire';
 import type { ConfigureCiRequest, ResetResult } from '../control-plane';
 import { p } from '../http-transport';
+import { refuseChanged, revisionOf } from './reference-revision';
 import { V1, type FacetsSession } from './session';
 
 /** BlueprintFile: one resource of the project's blueprint, with the CI names its fields use. */
@@ -42,9 +43,18 @@ export async function resourceOf(s: FacetsSession, project: string, service: str
 
 /** The project-level configuration as the control plane states it (mode NONE: nothing configured). */
 export async function projectCiConfig(s: FacetsSession, project: string): Promise<EffectiveCiConfig> {
-  const effective = fromCiCd(await s.get<CiCdWire>(V1 + p`/ci-cd/${project}`));
-  return { ...effective, project };
+  return levelCiConfig(await s.get<CiCdWire>(V1 + p`/ci-cd/${project}`), project);
 }
+
+/** A CiCdDto with the revision of the configuration stored at its level (its own, CUSTOM; none while it inherits). */
+function levelCiConfig(w: CiCdWire, project: string): EffectiveCiConfig {
+  const effective = fromCiCd(w);
+  return { ...effective, project, revision: revisionOf(w.revision, effective.mode === 'CUSTOM' ? effective.config : null) };
+}
+
+const configSubject = (project: string, service?: string) => `the CI/CD configuration of ${service === undefined ? '' : `service ${service} of `}project ${project}`;
+const refuseChangedConfig = (project: string, service: string | undefined, expected: number | undefined, now: EffectiveCiConfig) =>
+  refuseChanged(configSubject(project, service), expected, now.revision, now.revision === 0 ? 'reset it' : 'saved it');
 
 const registrationTypeOf = async (s: FacetsSession, project: string): Promise<RegistrationType> =>
   (await projectCiConfig(s, project)).config?.registrationType ?? 'ENVIRONMENT';
@@ -85,10 +95,9 @@ const projectConfigured = (s: FacetsSession, project: string) => async () => (aw
 
 export async function serviceCiConfig(s: FacetsSession, project: string, service: string, create = true): Promise<EffectiveCiConfig> {
   const ciName = await ciNameOf(s, project, service, create);
-  if (ciName === null) return { project, service, mode: 'NONE', config: (await projectCiConfig(s, project)).config };
+  if (ciName === null) return { project, service, mode: 'NONE', config: (await projectCiConfig(s, project)).config, revision: 0 };
   const w = await s.get<CiCdWire>(V1 + p`/ci-cd/ci/${ciName}`);
-  const effective = fromCiCd(w);
-  return { ...effective, project, service, ciName, strategy: await strategyOf(w, projectConfigured(s, project)) };
+  return { ...levelCiConfig(w, project), service, ciName, strategy: await strategyOf(w, projectConfigured(s, project)) };
 }
 
 export async function ensureCiIntegration(s: FacetsSession, project: string, service: string): Promise<CiIntegration> {
@@ -133,16 +142,18 @@ export async function configureCi(s: FacetsSession, request: ConfigureCiRequest)
   const change = withoutPolicy(s, request.config);
   if (service === undefined) {
     const current = await projectCiConfig(s, project);
+    refuseChangedConfig(project, service, request.expectedRevision, current);
     const merged = mergeCiConfig(current.config, change);
     const data = await s.write<CiCdWire>({ method: 'POST', path: `${V1}/ci-cd`, body: fullBody(project, merged) });
-    return data ? { ...fromCiCd(data), project } : projectCiConfig(s, project);
+    return data ? levelCiConfig(data, project) : projectCiConfig(s, project);
   }
   const ciName = await requireCiName(s, project, service);
-  const current = fromCiCd(await s.get<CiCdWire>(V1 + p`/ci-cd/ci/${ciName}`));
+  const current = levelCiConfig(await s.get<CiCdWire>(V1 + p`/ci-cd/ci/${ciName}`), project);
+  refuseChangedConfig(project, service, request.expectedRevision, current);
   const merged = mergeCiConfig(current.mode === 'CUSTOM' ? current.config : null, change);
   const data = await s.call<CiCdWire | ''>({ method: 'POST', path: V1 + p`/ci-cd/ci/${ciName}/custom`, body: fullBody(project, merged) });
   if (data === '' || data === undefined || data === null) return serviceCiConfig(s, project, service);
-  return { ...fromCiCd(data), project, service, ciName, strategy: 'SERVICE_CI' };
+  return { ...levelCiConfig(data, project), service, ciName, strategy: 'SERVICE_CI' };
 }
 
 /** What serve says a reset deleted (its representation of resetCiCdDetails, and its extensions' reset). */
@@ -158,14 +169,16 @@ export const fromResetWire = (w: ResetWire): ResetResult => ({
   previous: w.previous ? fromCiCd(w.previous).config : null,
 });
 
-export async function resetCi(s: FacetsSession, project: string, service?: string): Promise<ResetResult> {
+export async function resetCi(s: FacetsSession, project: string, service?: string, expectedRevision?: number): Promise<ResetResult> {
   if (service !== undefined) {
     throw s.notOffered(
       "resetting a service's own CI/CD",
       `switch the service back to the project's CI/CD with \`facetsctl ci configure --service ${service} --strategy project\`, or give it new settings with \`facetsctl ci configure --service ${service} ...\``,
     );
   }
-  const previous = (await projectCiConfig(s, project)).config;
+  const read = await projectCiConfig(s, project);
+  refuseChangedConfig(project, service, expectedRevision, read);
+  const previous = read.config;
   const w = await s.write<ResetWire>({ method: 'DELETE', path: V1 + p`/ci-cd/${project}` });
   if (w) return fromResetWire(w);
   return { deletedRoutingRules: previous?.routingRules.length ?? 0, deletedPromotionWorkflow: (previous?.promotionHierarchy.length ?? 0) > 0, previous };

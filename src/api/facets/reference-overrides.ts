@@ -9,6 +9,7 @@ import type { AttachRequest } from '../control-plane';
 import { p } from '../http-transport';
 import { allArtifacts } from './reference-artifacts';
 import { projectCiConfig, resourceOf, serviceCiConfig } from './reference-ci';
+import { refuseChanged } from './reference-revision';
 import { V1, type FacetsSession } from './session';
 
 export function environments(s: FacetsSession, project: string): Promise<Environment[]> {
@@ -63,6 +64,7 @@ export async function attachImage(s: FacetsSession, request: AttachRequest): Pro
   if (request.changeLog !== undefined) {
     throw s.notOffered('a change log on attach (--change-log)', 'attach without --change-log; the Facets attach-image operation records none');
   }
+  if (request.expectedRevision !== undefined) refuseChangedOverride(request.expectedRevision, await getOverride(s, project, service, environment), request);
   const { clusterId, resourceType } = await target(s, project, service, environment);
   const body: Record<string, unknown> = { resourceName: service, resourceType, blueprintName: project, artifactUri: request.image, artifactType: request.artifactType };
   if (request.registry !== undefined) body.artifactory = request.registry;
@@ -74,8 +76,15 @@ export async function attachImage(s: FacetsSession, request: AttachRequest): Pro
   return override;
 }
 
-export async function detachImage(s: FacetsSession, project: string, service: string, environment: string): Promise<Override> {
+/** The override re-read just before the write is not the one the command read (its revision, 0 = none attached). */
+function refuseChangedOverride(expected: number | undefined, now: Override | null, at: { project: string; service: string; environment: string }): void {
+  const subject = `the image attached to service ${at.service} in environment ${at.environment} of project ${at.project}`;
+  refuseChanged(subject, expected, now?.revision ?? 0, now ? `attached ${now.image}` : 'detached it');
+}
+
+export async function detachImage(s: FacetsSession, project: string, service: string, environment: string, expectedRevision?: number): Promise<Override> {
   const current = await getOverride(s, project, service, environment);
+  refuseChangedOverride(expectedRevision, current, { project, service, environment });
   if (!current) {
     throw notFound(`service ${service} has no image attached in environment ${environment}: nothing to detach`, `see what it resolves to with \`facetsctl resolve -s ${service} -e ${environment}\``);
   }

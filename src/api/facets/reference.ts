@@ -103,8 +103,8 @@ export class ReferenceControlPlane implements ControlPlane {
     return ci.configureCi(this.s, request);
   }
 
-  resetCi(project: string, service?: string): Promise<ResetResult> {
-    return ci.resetCi(this.s, project, service);
+  resetCi(project: string, service?: string, expectedRevision?: number): Promise<ResetResult> {
+    return ci.resetCi(this.s, project, service, expectedRevision);
   }
 
   registerArtifact(request: RegisterRequest): Promise<RegisterResult> {
@@ -127,8 +127,8 @@ export class ReferenceControlPlane implements ControlPlane {
     return overrides.attachImage(this.s, request);
   }
 
-  detachImage(project: string, service: string, environment: string): Promise<Override> {
-    return overrides.detachImage(this.s, project, service, environment);
+  detachImage(project: string, service: string, environment: string, expectedRevision?: number): Promise<Override> {
+    return overrides.detachImage(this.s, project, service, environment, expectedRevision);
   }
 
   getOverride(project: string, service: string, environment: string): Promise<Override | null> {

@@ -71,13 +71,16 @@ export async function run(opts: AttachOptions, f: Factory): Promise<AttachOutput
   });
 
   const current = await cp.getOverride(project.name, service, environment);
+  const readRevision = current?.revision ?? 0;
   const changed = !alreadyAttached(current, chosen);
   if (changed) await confirmProdAttach(f, project, service, environment, chosen.image);
   const { digest, ...attach } = chosen;
   let override = current as Override;
   if (changed) {
     f.io.startProgress(`Attaching ${chosen.image} to ${service} in ${environment}`);
-    override = await cp.attachImage({ project: project.name, service, environment, ...attach, changeLog: opts.changeLog });
+    // On a terminal the command waits on people: an attach or detach made meanwhile is refused, not overwritten.
+    const expectedRevision = f.io.canPrompt() ? readRevision : undefined;
+    override = await cp.attachImage({ project: project.name, service, environment, ...attach, changeLog: opts.changeLog, expectedRevision });
     f.io.stopProgress();
   }
   const output: AttachOutput = {

@@ -3,7 +3,7 @@ import type { ControlPlane } from '../../api/control-plane';
 import { FacetsError } from '../../core/errors';
 import { formatRule, parseAdvancedRule, parseBranchRule } from '../../core/routing';
 import { registrationTargets } from '../../core/ci-config';
-import type { CiConfig } from '../../core/model';
+import type { CiConfig, EffectiveCiConfig } from '../../core/model';
 import { configFlags } from '../ci-format';
 import type { Factory } from '../factory';
 import type { CiConfigureOptions } from './ci-configure';
@@ -26,7 +26,13 @@ function split(value: string, separator: string): string[] {
   return value.split(separator).map((s) => s.trim()).filter(Boolean);
 }
 
-export async function askCiConfigure(f: Factory, cp: ControlPlane, project: string, given: CiConfigureOptions): Promise<CiConfigureOptions> {
+/** The answers as options, and the configuration the questions started from (null: none was read, a strategy only). */
+export interface CiConfigureAnswers {
+  opts: CiConfigureOptions;
+  read: EffectiveCiConfig | null;
+}
+
+export async function askCiConfigure(f: Factory, cp: ControlPlane, project: string, given: CiConfigureOptions): Promise<CiConfigureAnswers> {
   const p = f.prompter;
   const layout = await cp.getProject(project);
   const opts: CiConfigureOptions = { ...given };
@@ -43,7 +49,7 @@ export async function askCiConfigure(f: Factory, cp: ControlPlane, project: stri
       { name: 'Service CI/CD (its own configuration)', value: 'service' },
       { name: 'Manual attach (pin images per environment)', value: 'manual' },
     ]);
-    if (opts.strategy !== 'service') return opts;
+    if (opts.strategy !== 'service') return { opts, read: null };
   }
 
   const current = await cp.getCiConfig(project, opts.service);
@@ -96,5 +102,5 @@ export async function askCiConfigure(f: Factory, cp: ControlPlane, project: stri
     default: config?.policy.deniedTags?.join(',') || undefined,
   });
   opts.denyTag = split(denied, ',');
-  return opts;
+  return { opts, read: current };
 }

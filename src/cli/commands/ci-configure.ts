@@ -107,19 +107,21 @@ async function resetFirst(f: Factory, cp: ControlPlane, project: string, service
   const promotion = config?.promotionHierarchy.length ? config.promotionHierarchy.join(' -> ') : 'none';
   f.io.info(`Reset of ${level} deletes its routing rules (${rules}) and its promotion workflow (${promotion}).`);
   await confirmOrYes(f, `Reset the CI/CD configuration of ${level}?`, `reset of the CI/CD configuration of ${level}`);
-  return cp.resetCi(project, service);
+  return cp.resetCi(project, service, current.revision);
 }
 
 export async function run(opts: CiConfigureOptions, f: Factory): Promise<CiConfigureOutput> {
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   let interactive = false;
+  // What the questions were asked over: the write names its revision, so a change made meanwhile is refused, not overwritten.
+  let asked: EffectiveCiConfig | null = null;
   if (!hasConfigChange(opts) && opts.strategy === undefined && !opts.reset) {
     if (!f.io.canPrompt()) {
       throw usage('nothing to configure when not running interactively', 'pass --registration-type, --branch-rule, --rule, --promotion, --strategy or --from-file (see `facetsctl ci configure --help`)');
     }
     const { askCiConfigure } = require('./ci-configure-wizard') as typeof import('./ci-configure-wizard');
-    opts = await askCiConfigure(f, cp, project, opts);
+    ({ opts, read: asked } = await askCiConfigure(f, cp, project, opts));
     interactive = true;
   }
   const strategyFlag = oneOf<Uppercase<StrategyFlag>>('--strategy', opts.strategy, ['PROJECT', 'SERVICE', 'MANUAL']);
@@ -132,7 +134,8 @@ export async function run(opts: CiConfigureOptions, f: Factory): Promise<CiConfi
     );
   }
 
-  const current = await cp.getCiConfig(project, opts.service);
+  const read = await cp.getCiConfig(project, opts.service);
+  const current = asked ? { ...read, revision: asked.revision } : read;
   const reset = opts.reset ? await resetFirst(f, cp, project, opts.service, current) : null;
   const base = reset ? null : current.mode === 'INHERITED' ? null : current.config;
   const { loadCiFile } = require('../../controlplane/ci-file') as typeof import('../../controlplane/ci-file');
@@ -144,7 +147,7 @@ export async function run(opts: CiConfigureOptions, f: Factory): Promise<CiConfi
     await cp.setImageStrategy(project, opts.service as string, strategy);
     ciConfig = await cp.getCiConfig(project, opts.service);
   } else if (hasConfigChange(opts)) {
-    ciConfig = await cp.configureCi({ project, service: opts.service, config: change });
+    ciConfig = await cp.configureCi({ project, service: opts.service, config: change, expectedRevision: reset ? 0 : current.revision });
   } else if (strategy === 'SERVICE_CI') {
     await cp.setImageStrategy(project, opts.service as string, strategy);
     ciConfig = await cp.getCiConfig(project, opts.service);

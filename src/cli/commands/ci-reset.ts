@@ -17,10 +17,11 @@ export async function run(opts: CiResetOptions, f: Factory): Promise<CiResetOutp
   const cp = await f.controlPlane();
   const project = await resolveProject(f, cp);
   const level = opts.service ? `service ${opts.service}` : `project ${project}`;
-  await cp.getCiConfig(project, opts.service);
+  const read = await cp.getCiConfig(project, opts.service);
   f.io.info(`Reset of ${level} deletes its routing rules and its promotion workflow; artifacts stay.`);
   await confirmOrYes(f, `Reset the CI/CD configuration of ${level}?`, `reset of the CI/CD configuration of ${level}`);
-  const result = await cp.resetCi(project, opts.service);
+  // Named, the revision read refuses a reset of a configuration changed while the confirmation was asked.
+  const result = await cp.resetCi(project, opts.service, read.revision);
   const output: CiResetOutput = { project, service: opts.service ?? null, ...result };
   if (f.io.json) f.io.printJson(output);
   else {

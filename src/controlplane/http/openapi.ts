@@ -35,13 +35,22 @@ const PREFER: Doc = {
   'x-facetsctl-extension': true,
 };
 
+const IF_MATCH: Doc = {
+  in: 'header',
+  name: 'If-Match',
+  required: false,
+  description: 'the ETag of the GET of the same resource ("0": none stored): a stored revision that differs is refused with 409 CONFLICT; absent: no check',
+  schema: { type: 'string' },
+  'x-facetsctl-extension': true,
+};
+
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorDetails' } } } });
 
 const ERROR_RESPONSES: Record<string, [string, string]> = {
   '400': ['BadRequest', 'Bad request: code BAD_REQUEST (schema) or USAGE, message names the field'],
   '401': ['Unauthorized', 'Missing or invalid credentials: code AUTH (with WWW-Authenticate: Basic)'],
   '404': ['NotFound', 'Unknown project, service, environment, registry or CI (code NOT_FOUND); an unknown path answers as Spring does: {timestamp, status, error, path}'],
-  '409': ['Conflict', 'Conflict, e.g. a registration type change without a reset, or a name found in several projects (code CONFLICT)'],
+  '409': ['Conflict', 'Conflict, e.g. a registration type change without a reset, a name found in several projects, or a stale write (If-Match names a revision no longer stored) (code CONFLICT)'],
   '422': ['PolicyRefused', 'Refused by the image version policy or requireRoute (code POLICY)'],
   '500': ['InternalServerError', 'Internal error (code INTERNAL, no details)'],
 };
@@ -56,9 +65,11 @@ function operation(route: RouteSpec, convert: (v: unknown) => unknown): Doc {
     parameters.push(p);
   }
   if (route.facetsBodyless) parameters.push(PREFER);
+  if (route.revision === 'if-match') parameters.push(IF_MATCH);
   const ok: Doc = { description: route.facetsBodyless ? `Empty, as in the Facets API; with Prefer: return=representation: ${route.response.description}` : route.response.description };
   if (route.response.schema) ok.content = { 'application/json': { schema: convert(route.response.schema) } };
   const headers = Object.entries(route.response.headers ?? {}).map(([h, d]) => [h, { description: d, schema: { type: 'integer' } }]);
+  if (route.revision === 'etag') headers.push(['ETag', { description: 'the revision read, quoted ("0": none stored): send it back as If-Match on a write', schema: { type: 'string' } }]);
   if (route.facetsBodyless) headers.push(['Preference-Applied', { description: 'return=representation when the body is the representation', schema: { type: 'string' } }]);
   if (headers.length) ok.headers = Object.fromEntries(headers);
   const responses: Doc = { '200': ok };

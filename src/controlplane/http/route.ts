@@ -45,6 +45,8 @@ export interface RouteSpec {
   body?: Schema;
   /** noContent: what a 204 answer (no body) means, when the route gives one. */
   response: { description: string; schema?: Schema; headers?: Record<string, string>; noContent?: string };
+  /** Optimistic concurrency on the wire: a read answers its revision as ETag, a write takes the one read as If-Match. */
+  revision?: 'etag' | 'if-match';
   handler(request: RouteRequest, context: RouteContext): Promise<unknown>;
 }
 

@@ -72,6 +72,7 @@ const ciCdResponseProperties = {
   imageVersionPolicy: ext(ImageVersionPolicy),
   resourceName: ext(str),
   imageStrategy: ext(IMAGE_STRATEGY),
+  revision: ext(int),
 };
 export const CiCdDtoResponse = named('CiCdDtoResponse', object({ ...ciCdResponseProperties, mode: ext(MODE), ciName: ext(str) }));
 export const CiCustomCiCdResponse = named('CiCustomCiCdResponse', object({ ...ciCdResponseProperties, mode: MODE, ciName: str }));

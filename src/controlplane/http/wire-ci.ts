@@ -51,6 +51,8 @@ export interface CiCdWire {
   routingRules: CriterionWire[];
   promotionHierarchies: WorkflowHierarchyWire[];
   imageVersionPolicy?: ImageVersionPolicy;
+  /** serve's: the revision of the configuration stored at this level (0 = none); absent from Facets. */
+  revision?: number;
 }
 
 export const toCriterion = (c: Criterion): CriterionWire => ({ metadataKey: c.metadataKey, operator: c.operator, value: c.value, priority: c.priority, routeTo: c.routeTo });
@@ -94,7 +96,7 @@ export function toCiCdRequest(project: string, config: Partial<CiConfig>): CiCdR
 }
 
 /** `registrationType` stands in for an absent configuration's: Facets' clients require the field (mode NONE says there is none). */
-export function toCiCd(e: EffectiveCiConfig, registrationType?: RegistrationType): CiCdWire {
+export function toCiCd(e: Omit<EffectiveCiConfig, 'revision'> & { revision?: number }, registrationType?: RegistrationType): CiCdWire {
   const c = e.config;
   return defined({
     stackName: e.project,
@@ -107,11 +109,12 @@ export function toCiCd(e: EffectiveCiConfig, registrationType?: RegistrationType
     routingRules: c ? c.routingRules.map(toCriterion) : [],
     promotionHierarchies: c ? toHierarchy(c.promotionHierarchy) : [],
     imageVersionPolicy: c?.policy,
+    revision: e.revision,
   });
 }
 
 export function fromCiCd(w: CiCdWire): EffectiveCiConfig {
-  const effective: EffectiveCiConfig = { project: w.stackName, mode: w.mode ?? (w.registrationType ? 'CUSTOM' : 'NONE'), config: null };
+  const effective: EffectiveCiConfig = { project: w.stackName, mode: w.mode ?? (w.registrationType ? 'CUSTOM' : 'NONE'), config: null, revision: w.revision ?? 0 };
   if (w.resourceName !== undefined) effective.service = w.resourceName;
   if (w.ciName !== undefined) effective.ciName = w.ciName;
   if (w.imageStrategy !== undefined) effective.strategy = w.imageStrategy;

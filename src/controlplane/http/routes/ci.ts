@@ -16,6 +16,7 @@ import {
   ResetResult,
   TaggedArtifact,
 } from '../schemas';
+import { expectedRevision, withRevisionTag } from '../revision-header';
 import { fromCiCdRequest, toArtifactCi, toArtifactWire, toCiCd, toTaggedArtifactWire, type ArtifactWire, type CiCdRequestWire } from '../wire';
 
 const RESOURCE = '/cc-ui/v1/facetsctl/stacks/{stackName}/resources/{resourceName}';
@@ -185,7 +186,11 @@ export const ciRoutes: RouteSpec[] = [
     extension: true,
     pathParams: resourceParams,
     response: { description: 'OK', schema: CiCustomCiCdResponse },
-    handler: async ({ params }, { cp }) => ciCdAnswer(cp, await cp.getCiConfig(params.stackName, params.resourceName)),
+    revision: 'etag',
+    handler: async ({ params }, { cp, reply }) => {
+      const config = await cp.getCiConfig(params.stackName, params.resourceName);
+      return withRevisionTag(reply, config.revision, await ciCdAnswer(cp, config));
+    },
   },
   {
     method: 'POST',
@@ -196,8 +201,11 @@ export const ciRoutes: RouteSpec[] = [
     pathParams: resourceParams,
     body: CiCustomCiCdRequest,
     response: { description: 'The resulting configuration', schema: CiCustomCiCdResponse },
-    handler: async ({ params, body }, { cp }) =>
-      toCiCd(await cp.configureCi({ project: params.stackName, service: params.resourceName, config: fromCiCdRequest(body as CiCdRequestWire) })),
+    revision: 'if-match',
+    handler: async ({ params, body }, { cp, reply }) => {
+      const config = fromCiCdRequest(body as CiCdRequestWire);
+      return toCiCd(await cp.configureCi({ project: params.stackName, service: params.resourceName, config, expectedRevision: expectedRevision(reply) }));
+    },
   },
   {
     method: 'GET',
@@ -235,6 +243,7 @@ export const ciRoutes: RouteSpec[] = [
     extension: true,
     pathParams: resourceParams,
     response: { description: 'What the reset deleted', schema: ResetResult },
-    handler: async ({ params }, { cp }) => toResetWire(params.stackName, await cp.resetCi(params.stackName, params.resourceName)),
+    revision: 'if-match',
+    handler: async ({ params }, { cp, reply }) => toResetWire(params.stackName, await cp.resetCi(params.stackName, params.resourceName, expectedRevision(reply))),
   },
 ];

@@ -6,6 +6,7 @@ import type { RouteSpec } from '../route';
 import { CiCdDtoResponse, CiCustomCiCdRequest, ResetResult } from '../schemas';
 import { Capabilities } from '../schemas-extensions';
 import { fromCiCdRequest, toCiCd, type CiCdRequestWire } from '../wire';
+import { expectedRevision, withRevisionTag } from '../revision-header';
 import { toResetWire } from './ci';
 
 const PROJECT_CI_CD = '/cc-ui/v1/facetsctl/stacks/{stackName}/ci-cd';
@@ -32,7 +33,11 @@ export const projectExtensionRoutes: RouteSpec[] = [
     extension: true,
     pathParams: stackParam,
     response: { description: 'OK', schema: CiCdDtoResponse },
-    handler: async ({ params }, { cp }) => toCiCd(await cp.getCiConfig(params.stackName)),
+    revision: 'etag',
+    handler: async ({ params }, { cp, reply }) => {
+      const config = await cp.getCiConfig(params.stackName);
+      return withRevisionTag(reply, config.revision, toCiCd(config));
+    },
   },
   {
     method: 'POST',
@@ -43,12 +48,13 @@ export const projectExtensionRoutes: RouteSpec[] = [
     pathParams: stackParam,
     body: CiCustomCiCdRequest,
     response: { description: 'The resulting configuration', schema: CiCdDtoResponse },
-    handler: async ({ params, body }, { cp }) => {
+    revision: 'if-match',
+    handler: async ({ params, body }, { cp, reply }) => {
       const request = body as CiCdRequestWire;
       if (request.stackName !== undefined && request.stackName !== params.stackName) {
         throw new FacetsError('USAGE', `field "stackName" (${request.stackName}) differs from the project of the path (${params.stackName})`, 'leave stackName out of the body');
       }
-      return toCiCd(await cp.configureCi({ project: params.stackName, config: fromCiCdRequest(request) }));
+      return toCiCd(await cp.configureCi({ project: params.stackName, config: fromCiCdRequest(request), expectedRevision: expectedRevision(reply) }));
     },
   },
   {
@@ -59,6 +65,7 @@ export const projectExtensionRoutes: RouteSpec[] = [
     extension: true,
     pathParams: stackParam,
     response: { description: 'What the reset deleted', schema: ResetResult },
-    handler: async ({ params }, { cp }) => toResetWire(params.stackName, await cp.resetCi(params.stackName)),
+    revision: 'if-match',
+    handler: async ({ params }, { cp, reply }) => toResetWire(params.stackName, await cp.resetCi(params.stackName, undefined, expectedRevision(reply))),
   },
 ];

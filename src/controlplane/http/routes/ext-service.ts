@@ -5,6 +5,7 @@ import { FacetsError } from '../../../core/errors';
 import type { ArtifactType } from '../../../core/model';
 import type { AttachRequest, RegisterRequest, RegisterResult, RegistrationTarget } from '../../types';
 import { environmentName, type RouteSpec } from '../route';
+import { expectedRevision, withRevisionTag } from '../revision-header';
 import { OverrideObject } from '../schemas';
 import { OverrideRequest, ServicePromoteRequest, ServiceRegisterRequest, TaggedRegisterResponse } from '../schemas-extensions';
 import { toOverrideWire, toRegisterResponse } from '../wire';
@@ -93,8 +94,10 @@ export const serviceExtensionRoutes: RouteSpec[] = [
     extension: true,
     pathParams: overrideParams,
     response: { description: 'OK', schema: OverrideObject, noContent: 'No override for this environment and service' },
+    revision: 'etag',
     handler: async ({ params }, { cp, reply }) => {
       const override = await cp.getOverride(params.stackName, params.resourceName, await environmentName(cp, params.stackName, params.environment));
+      withRevisionTag(reply, override?.revision ?? 0, null);
       if (override) return toOverrideWire(override);
       reply.code(204);
       return undefined;
@@ -109,7 +112,8 @@ export const serviceExtensionRoutes: RouteSpec[] = [
     pathParams: overrideParams,
     body: OverrideRequest,
     response: { description: 'The override, with its revision', schema: OverrideObject },
-    handler: async ({ params, body }, { cp }) => {
+    revision: 'if-match',
+    handler: async ({ params, body }, { cp, reply }) => {
       const b = body as OverrideBody;
       const request: AttachRequest = defined({
         project: params.stackName,
@@ -121,6 +125,7 @@ export const serviceExtensionRoutes: RouteSpec[] = [
         repository: b.repositoryName,
         tag: b.tag,
         changeLog: b.changeLog || undefined,
+        expectedRevision: expectedRevision(reply),
       });
       return toOverrideWire(await cp.attachImage(request));
     },
@@ -133,6 +138,8 @@ export const serviceExtensionRoutes: RouteSpec[] = [
     extension: true,
     pathParams: overrideParams,
     response: { description: 'The override that was removed, with the detach revision', schema: OverrideObject },
-    handler: async ({ params }, { cp }) => toOverrideWire(await cp.detachImage(params.stackName, params.resourceName, await environmentName(cp, params.stackName, params.environment))),
+    revision: 'if-match',
+    handler: async ({ params }, { cp, reply }) =>
+      toOverrideWire(await cp.detachImage(params.stackName, params.resourceName, await environmentName(cp, params.stackName, params.environment), expectedRevision(reply))),
   },
 ];
