@@ -106,7 +106,7 @@ describe('native push of an engine image, uploading layers while the export stre
 describe('native push of layers the registry partly has', () => {
   it('uploads only the missing blobs, and mounts from another repository when told', async () => {
     const tag = `native-partial:${crypto.randomBytes(3).toString('hex')}`;
-    const shared = [{ 'etc/greeting': text('shared\n') }, { 'data/shared.bin': crypto.randomBytes(200_000) }];
+    const shared: Array<Record<string, Buffer>> = [{ 'etc/greeting': text('shared\n') }, { 'data/shared.bin': crypto.randomBytes(200_000) }];
     await buildLayers(`${tag}-a`, shared);
     // The builder's cache gives b the very same first two layers as a.
     await buildLayers(`${tag}-b`, [...shared, { 'data/new.bin': crypto.randomBytes(100_000) }]);

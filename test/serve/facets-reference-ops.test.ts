@@ -208,7 +208,7 @@ if (!facetsApiSpecPresent) {
       expectRefused(await call('/dropdown/stack/nowhere/resources-info'), 404, 'NOT_FOUND', 'project "nowhere" does not exist');
       const bad = await fetch(`${serve.url}${V1}/dropdown/stack/${PROJECT}/resources-info?includeContent=yes`, { headers: { authorization: auth } });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).message).toBe('query parameter includeContent must be true or false (got "yes")');
+      expect(((await bad.json()) as { message: string }).message).toBe('query parameter includeContent must be true or false (got "yes")');
     });
   });
 
@@ -248,7 +248,7 @@ if (!facetsApiSpecPresent) {
       expect(await bound.json()).toEqual(expect.objectContaining({ ciName: 'cafe-shop-newcomer-00000000', resourceName: 'newcomer', imageStrategy: 'PROJECT_CI' }));
       const another = await strategy('attach', { blueprintName: PROJECT, ciName: 'cafe-shop-newcomer-11111111', registrationType: 'ENVIRONMENT' });
       expect(another.status).toBe(409);
-      expect((await another.json()).message).toContain('service newcomer of project Cafe_Shop already has the CI name "cafe-shop-newcomer-00000000"');
+      expect(((await another.json()) as { message: string }).message).toContain('service newcomer of project Cafe_Shop already has the CI name "cafe-shop-newcomer-00000000"');
       const unknown = await strategy('detach', { blueprintName: PROJECT, ciName: 'cafe-shop-api-00000000', registrationType: 'ENVIRONMENT' });
       expect(unknown.status).toBe(404);
     });
@@ -256,7 +256,7 @@ if (!facetsApiSpecPresent) {
     test('a CI of another project, or a registrationType serve does not have, is 400', async () => {
       const other = await strategy('detach', { blueprintName: 'shop', ciName, registrationType: 'ENVIRONMENT' });
       expect(other.status).toBe(400);
-      expect((await other.json()).message).toBe(`CI name "${ciName}" belongs to project ${PROJECT}, not shop`);
+      expect(((await other.json()) as { message: string }).message).toBe(`CI name "${ciName}" belongs to project ${PROJECT}, not shop`);
       const hybrid = await strategy('attach', { blueprintName: PROJECT, ciName, registrationType: 'HYBRID' });
       expect(hybrid.status).toBe(400);
     });
