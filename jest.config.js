@@ -1,4 +1,4 @@
-/** Tests are TypeScript, transformed by swc; type-checking is `npm run typecheck` (run by `npm test`'s build). */
+/** Tests are TypeScript, transformed by swc without type-checking; `npm test` type-checks them first (tsconfig.test.json). */
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 /** ESM-only packages that tests load through require() (openapi-backend's $ref parser): swc makes them CommonJS. */
 const esmOnly = ['@apidevtools/json-schema-ref-parser'];
