@@ -8,6 +8,7 @@ import { FacetsError } from '../../core/errors';
 import type { Database } from './schema';
 import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, isBusy, lockedError, retryBusy, type LockWait } from './sqlite-busy';
 import { migrate, schemaIsCurrent } from './migrate';
+import { cachingStatements } from './sqlite-statements';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
 
@@ -24,7 +25,7 @@ class BusyRetryingDialect extends SqliteDialect {
     private readonly connection: BetterSqlite3.Database,
     private readonly wait: LockWait,
   ) {
-    super({ database: connection });
+    super({ database: cachingStatements(connection) });
   }
 
   override createDriver(): Driver {
