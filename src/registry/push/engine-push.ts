@@ -10,7 +10,7 @@ import { StreamedUploads } from './streamed-upload';
 
 /**
  * `stream`: the engine's `GET /images/{image}/get` answer (dockerode: `getImage(image).get()`); given as the promise
- * of it, the registry's origin, token and first upload are settled while the engine prepares the export.
+ * of it, the registry's origin and token are settled while the engine prepares the export.
  */
 export async function pushEngineExport(image: string, stream: NodeJS.ReadableStream | Promise<NodeJS.ReadableStream>, target: PushTarget, options: PushOptions = {}): Promise<PushResult> {
   checkLevel(options.compressionLevel ?? DEFAULT_LEVEL);
@@ -18,7 +18,7 @@ export async function pushEngineExport(image: string, stream: NodeJS.ReadableStr
   const session = new PushSession(target.registry, target.repository, options.mountFrom);
   const uploads = new StreamedUploads(session);
   let source;
-  let abandoned: Promise<void> | undefined;
+  let settled: Promise<void> | undefined;
   let pushed = false;
   try {
     source = await engineExportSource(image, await stream, {
@@ -29,15 +29,14 @@ export async function pushEngineExport(image: string, stream: NodeJS.ReadableStr
       sink: () => uploads.next(),
       onBytes: (file, bytes) => options.onProgress?.({ blob: file, file, phase: 'compressing', bytes }),
     });
-    // The whole export is read: no layer takes the upload opened ahead, which goes while the blobs finish.
-    abandoned = uploads.close();
+    settled = uploads.close();
     const result = await pushImage(source, target, options, session);
     pushed = true;
     return result;
   } finally {
-    // After a failure the registry may not answer at all: the upload opened ahead is not waited for.
-    if (pushed) await abandoned;
-    else void (abandoned ?? uploads.close());
+    // After a failure the registry may not answer at all: the preparation is not waited for.
+    if (pushed) await settled;
+    else void (settled ?? uploads.close());
     session.close();
     await source?.close();
   }

@@ -62,6 +62,11 @@ export class PushSession {
     return this.transport.host;
   }
 
+  /** Settles the origin, the auth challenge and the push token before the first request that needs them. */
+  async prepare(): Promise<void> {
+    await this.authenticator.authorization(await this.authChallenge(), this.scope);
+  }
+
   /** One request with the Authorization the registry asks for; a refused token is fetched again once. */
   async send(request: SessionRequest): Promise<Answer> {
     let challenge = await this.authChallenge();

@@ -12,27 +12,25 @@ const AHEAD_BYTES = 8 * 1024 * 1024;
 type Opened = Promise<Answer | undefined>;
 
 /**
- * Upload sessions opened one ahead (POST), so that a layer's bytes never wait for the registry's answer to it: the
- * first is opened before the engine's export starts streaming, which also settles the origin and the token.
+ * Upload sessions for streamed layers. The registry's origin and push token are settled before the engine's export
+ * starts streaming; each layer's session (POST) is opened when the layer starts, its bytes buffered meanwhile. None is
+ * opened ahead: one that no layer took could not be given up on a token registry (DELETE needs the delete scope).
  */
 export class StreamedUploads {
-  private ahead: Opened;
+  private readonly ready: Promise<void>;
 
   constructor(private readonly session: PushSession) {
-    this.ahead = this.open();
+    this.ready = session.prepare().catch(() => undefined);
   }
 
-  /** A sink for the next layer, on the upload opened ahead; the next one is opened at once. */
+  /** A sink for the next layer, on an upload opened now. */
   next(): LayerSink {
-    const opened = this.ahead;
-    this.ahead = this.open();
-    return streamedUpload(this.session, opened);
+    return streamedUpload(this.session, this.ready.then(() => this.open()));
   }
 
-  /** Abandons the upload opened ahead that no layer took (best effort: registries also expire them). */
+  /** Settles the preparation (its failure is the push's to report, on its first request). */
   async close(): Promise<void> {
-    const unused = await this.ahead;
-    if (unused) await this.session.send({ method: 'DELETE', url: location(this.session, unused) }).catch(() => undefined);
+    await this.ready;
   }
 
   private open(): Opened {
