@@ -61,7 +61,7 @@ if (!facetsApiSpecPresent) {
 
   describe('CI/CD answers with nothing configured carry registrationType ENVIRONMENT and say mode NONE', () => {
     test('GET /ci-cd/{stackName}', async () => {
-      expect((await fx.send('GET', `${V1}/ci-cd/shop`)).body).toEqual({ stackName: 'shop', registrationType: 'ENVIRONMENT', routingRules: [], promotionHierarchies: [], mode: 'NONE' });
+      expect((await fx.send('GET', `${V1}/ci-cd/shop`)).body).toEqual({ stackName: 'shop', registrationType: 'ENVIRONMENT', routingRules: [], promotionHierarchies: [], mode: 'NONE', revision: 0 });
     });
 
     test('GET /ci-cd/ci/{ciName} keeps mode and imageStrategy', async () => {
@@ -71,7 +71,7 @@ if (!facetsApiSpecPresent) {
 
     test("today's client reads that answer as not configured", async () => {
       const client = new HttpControlPlane({ baseUrl: fx.proxy.url, username: 'admin', token: fx.serve.adminToken });
-      expect(await client.getCiConfig('shop')).toEqual({ project: 'shop', mode: 'NONE', config: null });
+      expect(await client.getCiConfig('shop')).toEqual({ project: 'shop', mode: 'NONE', config: null, revision: 0 });
     });
   });
 
