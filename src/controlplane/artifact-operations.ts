@@ -158,12 +158,13 @@ async function insertRecorded(
   return stored;
 }
 
-/** The same (ciName, digest or URI, registration) returns the existing artifact; the unique index has the last word. */
+/**
+ * The same (ciName, digest or URI, registration) returns the existing artifact. The insert goes first and the unique
+ * index has the last word: the row is read only when it was there (a registration repeated, or a concurrent one).
+ */
 async function insertOnce(store: Store, artifact: Artifact): Promise<{ artifact: Artifact; created: boolean }> {
-  const key = { ciName: artifact.ciName, identity: artifactIdentity(artifact), registrationType: artifact.registrationType, registrationValue: artifact.registrationValue };
-  const existing = await store.findArtifact(key);
-  if (existing) return { artifact: existing, created: false };
   if (await store.insertArtifact(artifact)) return { artifact, created: true };
+  const key = { ciName: artifact.ciName, identity: artifactIdentity(artifact), registrationType: artifact.registrationType, registrationValue: artifact.registrationValue };
   const winner = await store.findArtifact(key);
   if (!winner) throw new FacetsError('INTERNAL', `artifact ${artifact.artifactUri} was neither stored nor found after a unique-key conflict`);
   return { artifact: winner, created: false };

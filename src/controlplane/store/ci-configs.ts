@@ -7,29 +7,31 @@ import type { Database } from './schema';
 import type { DeletedCiConfig, StoredCiConfig } from './store';
 
 /**
- * The configuration as one revision wrote it. Its row, rules and workflow are three statements: when a writer committed
- * in between (the row's id or revision changed by the end), they are read again.
+ * The configuration as one revision wrote it: its row, workflow and rules in one statement (one row per rule), which
+ * reads one snapshot on both databases, so a writer committing meanwhile can never mix two revisions.
  */
 export async function findStoredCiConfig(db: Kysely<Database>, project: string, service: string | null): Promise<StoredCiConfig | null> {
-  const header = () => db.selectFrom('ci_configs').selectAll().where('project', '=', project).where('scope', '=', service ?? '').executeTakeFirst();
-  for (let row = await header(); ; ) {
-    if (!row) return null;
-    const rules = await db.selectFrom('routing_rules').selectAll().where('config_id', '=', row.id).orderBy('position').execute();
-    const workflow = await db.selectFrom('promotion_workflows').select('hierarchy').where('config_id', '=', row.id).executeTakeFirst();
-    const after = await header();
-    if (after?.id !== row.id || after.revision !== row.revision) {
-      row = after;
-      continue;
-    }
-    const config: CiConfig = {
-      registrationType: row.registration_type as RegistrationType,
-      ciStrategy: row.ci_strategy as CiStrategy,
-      routingRules: rules.map(toCriterion),
-      promotionHierarchy: workflow ? (JSON.parse(workflow.hierarchy) as string[]) : [],
-      policy: JSON.parse(row.policy) as ImageVersionPolicy,
-    };
-    return { config, id: row.id, revision: row.revision, updatedAt: row.updated_at, updatedBy: row.updated_by };
-  }
+  const rows = await db
+    .selectFrom('ci_configs as c')
+    .leftJoin('promotion_workflows as w', 'w.config_id', 'c.id')
+    .leftJoin('routing_rules as r', 'r.config_id', 'c.id')
+    .select(['c.id', 'c.revision', 'c.registration_type', 'c.ci_strategy', 'c.policy', 'c.updated_at', 'c.updated_by', 'w.hierarchy'])
+    .select(['r.position', 'r.metadata_key', 'r.operator', 'r.value', 'r.priority', 'r.route_to'])
+    .where('c.project', '=', project)
+    .where('c.scope', '=', service ?? '')
+    .orderBy('r.position')
+    .execute();
+  if (rows.length === 0) return null;
+  const [row] = rows;
+  const config: CiConfig = {
+    registrationType: row.registration_type as RegistrationType,
+    ciStrategy: row.ci_strategy as CiStrategy,
+    // A configuration without rules is one row whose rule columns are null.
+    routingRules: rows.filter((r): r is typeof r & Parameters<typeof toCriterion>[0] => r.position !== null).map(toCriterion),
+    promotionHierarchy: row.hierarchy ? (JSON.parse(row.hierarchy) as string[]) : [],
+    policy: JSON.parse(row.policy) as ImageVersionPolicy,
+  };
+  return { config, id: row.id, revision: row.revision, updatedAt: row.updated_at, updatedBy: row.updated_by };
 }
 
 /** Call inside a transaction: the row is written first (a conditional insert or update), which locks it for the rest. */

@@ -20,7 +20,7 @@ export function toIntegration(row: Row<'ci_integrations'>): CiIntegration {
   };
 }
 
-export function toCriterion(row: Row<'routing_rules'>): Criterion {
+export function toCriterion(row: Pick<Row<'routing_rules'>, 'metadata_key' | 'operator' | 'value' | 'priority' | 'route_to'>): Criterion {
   return { metadataKey: row.metadata_key, operator: row.operator as Operator, value: row.value, priority: row.priority, routeTo: row.route_to };
 }
 

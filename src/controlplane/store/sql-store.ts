@@ -118,15 +118,20 @@ export class SqlStore implements Store {
   }
 
   async findArtifact(key: ArtifactKey): Promise<Artifact | null> {
-    const row = await this.db
-      .selectFrom('artifacts')
-      .selectAll()
-      .where('ci_name', '=', key.ciName)
-      .where('identity_key', '=', key.identity)
-      .where('registration_type', '=', key.registrationType)
-      .where('registration_key', '=', key.registrationValue ?? '')
-      .executeTakeFirst();
-    return row ? this.withTags(row) : null;
+    // The row with its tags in one statement: one row per tag (a tagless artifact is one row whose tag is null).
+    const rows = await this.db
+      .selectFrom('artifacts as a')
+      .leftJoin('artifact_tags as t', 't.artifact_id', 'a.id')
+      .selectAll('a')
+      .select('t.tag as registered_tag')
+      .where('a.ci_name', '=', key.ciName)
+      .where('a.identity_key', '=', key.identity)
+      .where('a.registration_type', '=', key.registrationType)
+      .where('a.registration_key', '=', key.registrationValue ?? '')
+      .orderBy('t.seq')
+      .execute();
+    if (rows.length === 0) return null;
+    return toArtifact(rows[0], rows.flatMap((r) => (r.registered_tag === null ? [] : [r.registered_tag])));
   }
 
   async getArtifact(id: string): Promise<Artifact | null> {
