@@ -132,7 +132,7 @@ complete -c facetsctl -n "__facetsctl_using 'push'" -l require-route -d 'fail in
 complete -c facetsctl -n "__facetsctl_using 'push'" -l no-push -d 'do not push: register the image already in the registry (verified)'
 complete -c facetsctl -n "__facetsctl_using 'push'" -l keep-tag -d 'leave the local engine image tagged with the registry name it was pushed as'
 complete -c facetsctl -n "__facetsctl_using 'push'" -l via-engine -d 'push through the Docker engine'\''s own push instead of facetsctl'\''s upload'
-complete -c facetsctl -n "__facetsctl_using 'push'" -l compression-level -x -d 'gzip level of the layers facetsctl compresses, 0-9 (default 1)'
+complete -c facetsctl -n "__facetsctl_using 'push'" -l compression-level -x -d 'compression level of the layers facetsctl compresses, 0-9 (default 1; with --...'
 complete -c facetsctl -n "__facetsctl_using 'push'" -l compression -x -d 'gzip (default) or zstd (Node.js 22.15+; OCI manifest) for the layers facetsct...'
 complete -c facetsctl -n "__facetsctl_using 'register'" -s s -l service -x -a '(__facetsctl_live services)' -d 'service (resource) the image is for'
 complete -c facetsctl -n "__facetsctl_using 'register'" -l git-ref -x -d 'branch the image was built from (default: CI variables, then git)'

@@ -25,7 +25,7 @@ export interface PushRequest extends RegistrationFlags {
   keepTag?: boolean;
   /** The engine's own push instead of the native upload. */
   viaEngine?: boolean;
-  /** gzip level of the native push (0-9, default 1). */
+  /** Compression level of the native push (0-9, default 1; zstd's level with zstd). */
   compressionLevel?: number;
   /** gzip (default) or zstd, for the native push. */
   compression?: Compression;

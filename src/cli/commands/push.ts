@@ -88,7 +88,7 @@ export function define(parent: Command, f: Factory): Command {
     .option('--no-push', 'do not push: register the image already in the registry (verified)')
     .option('--keep-tag', 'leave the local engine image tagged with the registry name it was pushed as')
     .option('--via-engine', 'push through the Docker engine\'s own push instead of facetsctl\'s upload')
-    .option('--compression-level <n>', 'gzip level of the layers facetsctl compresses, 0-9 (default 1)')
+    .option('--compression-level <n>', 'compression level of the layers facetsctl compresses, 0-9 (default 1; with --compression zstd, zstd\'s level)')
     .option('--compression <name>', 'gzip (default) or zstd (Node.js 22.15+; OCI manifest) for the layers facetsctl compresses')
     .addHelpText(
       'after',
