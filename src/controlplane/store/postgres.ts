@@ -7,6 +7,7 @@ import { FacetsError } from '../../core/errors';
 import { tableExists } from './dialect';
 import { migrate, schemaIsCurrent } from './migrate';
 import { UnreachableMappingDriver, unreachableDatabase } from './postgres-errors';
+import { isStalePlan, preparingPool } from './postgres-statements';
 import type { Database } from './schema';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
@@ -94,7 +95,7 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   pool.on('error', () => undefined);
   const onQuery = options.onQuery;
   const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
-  const db = new Kysely<Database>({ dialect: new ReportingDialect({ pool }, where), ...(log && { log }) });
+  const db = new Kysely<Database>({ dialect: new ReportingDialect({ pool: preparingPool(pool) }, where), ...(log && { log }) });
   try {
     if (options.existingOnly && !(await tableExists(db, 'api_tokens'))) {
       throw new FacetsError('USAGE', `${where} is not a facetsctl database (no api_tokens table)`, options.existingOnly.hint, { db: where });
@@ -112,7 +113,14 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   return new SqlStore(db, readCommittedTransaction(db), () => db.destroy());
 }
 
-/** A write transaction at PostgreSQL's default isolation (read committed): each statement sees what others committed. */
+/**
+ * A write transaction at PostgreSQL's default isolation (read committed): each statement sees what others committed.
+ * Run once more when a plan kept from before another instance's migration was refused: it rolled back whole.
+ */
 function readCommittedTransaction(db: Kysely<Database>): TransactionRunner {
-  return <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => db.transaction().execute(fn);
+  return <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    db.transaction().execute(fn).catch((e: unknown) => {
+      if (isStalePlan(e)) return db.transaction().execute(fn);
+      throw e;
+    });
 }
