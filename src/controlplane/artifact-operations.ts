@@ -10,7 +10,7 @@ import { nextAfter, validatePromotion } from '../core/promotion';
 import { registryHolding } from '../core/registry-match';
 import { planRegistration } from '../core/registration';
 import { targetNoun } from '../core/routing';
-import { ensureIntegration, requireRoutingConfig } from './ci-operations';
+import { routingIntegration } from './ci-operations';
 import { newEvent, now, paging, type ServiceContext } from './context';
 import { monotonicId } from './ids';
 import { artifactIdentity } from './store/rows';
@@ -60,8 +60,7 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
   const metadata = { ...(request.metadata ?? {}) };
 
   return ctx.store.transaction(async (store) => {
-    const integration = await ensureIntegration(ctx, store, request.project, request.service);
-    const config = await requireRoutingConfig(ctx, store, request.project, integration, 'register an artifact');
+    const { integration, config } = await routingIntegration(ctx, store, request.project, request.service, 'register an artifact');
     if (request.target.kind !== 'metadata') checkTarget(ctx, request.project, request.target.kind, request.target.value);
     const { registrationValue, rule } = planRegistration(config, {
       kind: request.target.kind,
@@ -211,8 +210,7 @@ export async function promoteArtifact(ctx: ServiceContext, request: PromoteReque
     throw new FacetsError('USAGE', 'promote needs the registration value to promote from, or an artifact id', 'pass --from VALUE (its newest artifact is promoted) or --artifact ID');
   }
   return ctx.store.transaction(async (store) => {
-    const integration = await ensureIntegration(ctx, store, request.project, request.service);
-    const config = await requireRoutingConfig(ctx, store, request.project, integration, 'promote an artifact');
+    const { integration, config } = await routingIntegration(ctx, store, request.project, request.service, 'promote an artifact');
     const targets = registrationTargets(config, ctx.layouts.project(request.project));
     const source = await promotionSource(store, integration, config, request, targets);
     const from = source.registrationValue;

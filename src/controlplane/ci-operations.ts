@@ -167,10 +167,15 @@ async function switchStrategy(ctx: ServiceContext, store: Store, project: string
   return { ...integration, strategy };
 }
 
-/** The config registrations route with; refuses MANUAL services and services with no config. */
-export async function requireRoutingConfig(ctx: ServiceContext, store: Store, project: string, integration: CiIntegration, action: string): Promise<CiConfig> {
-  const effective = await effectiveCiConfig(ctx, store, project, integration);
-  const refusal = registrationRefusal(project, integration.resourceName, integration.strategy, effective.config, action);
+/**
+ * The service's integration (made on first use) and the config registrations route with, read in one statement once
+ * the integration exists; refuses MANUAL services and services with no config.
+ */
+export async function routingIntegration(ctx: ServiceContext, store: Store, project: string, service: string, action: string): Promise<{ integration: CiIntegration; config: CiConfig }> {
+  const found = await store.findIntegrationConfig(project, service);
+  const integration = found?.integration ?? (await ensureIntegration(ctx, store, project, service));
+  const config = found ? found.config : (await effectiveCiConfig(ctx, store, project, integration)).config;
+  const refusal = registrationRefusal(project, integration.resourceName, integration.strategy, config, action);
   if (refusal) throw refusal;
-  return effective.config!;
+  return { integration, config: config! };
 }

@@ -5,7 +5,7 @@ import { formatArtifactTemplate } from '../../core/artifact-template';
 import type { Database } from './schema';
 import type { ApiToken } from './store';
 
-type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
 
 export function toIntegration(row: Row<'ci_integrations'>): CiIntegration {
   return {

@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, Override, Project, RegistrationType } from '../../core/model';
-import { deleteCiConfig, findStoredCiConfig, saveCiConfig } from './ci-configs';
+import { deleteCiConfig, findIntegrationConfig, findStoredCiConfig, saveCiConfig } from './ci-configs';
 import { environmentLockName, lockForTransaction } from './dialect';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
 import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
-import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, OverrideState, Store, StoredCiConfig } from './store';
+import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, IntegrationConfig, OverrideState, Store, StoredCiConfig } from './store';
 
 type ArtifactRow = Selectable<Database['artifacts']>;
 
@@ -60,6 +60,10 @@ export class SqlStore implements Store {
   async findIntegration(project: string, resourceName: string): Promise<CiIntegration | null> {
     const row = await this.db.selectFrom('ci_integrations').selectAll().where('project', '=', project).where('resource_name', '=', resourceName).executeTakeFirst();
     return row ? toIntegration(row) : null;
+  }
+
+  findIntegrationConfig(project: string, resourceName: string): Promise<IntegrationConfig | null> {
+    return findIntegrationConfig(this.db, project, resourceName);
   }
 
   async findIntegrationByCiName(ciName: string): Promise<CiIntegration | null> {

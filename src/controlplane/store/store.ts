@@ -28,6 +28,12 @@ export interface DeletedCiConfig {
 }
 
 /** A stored CI/CD configuration and what it is at: a write names the `id` and `revision` it read. */
+/** A service's integration and the configuration it routes by: its own (SERVICE_CI), the project's (PROJECT_CI), none (MANUAL). */
+export interface IntegrationConfig {
+  integration: CiIntegration;
+  config: CiConfig | null;
+}
+
 export interface StoredCiConfig {
   config: CiConfig;
   /** A configuration deleted and made again gets a new id, so an old revision number never matches it. */
@@ -75,6 +81,8 @@ export interface Store {
   lockEnvironment(project: string, environment: string): Promise<void>;
 
   findIntegration(project: string, resourceName: string): Promise<CiIntegration | null>;
+  /** The integration with the configuration it routes by, in one read; null when the service has no integration yet. */
+  findIntegrationConfig(project: string, resourceName: string): Promise<IntegrationConfig | null>;
   findIntegrationByCiName(ciName: string): Promise<CiIntegration | null>;
   listIntegrations(project: string): Promise<CiIntegration[]>;
   /** false when the resource or the ciName already has an integration (nothing written). */
