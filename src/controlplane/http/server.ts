@@ -71,7 +71,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
   let store: Store | undefined;
   try {
-    store = database ? await openPostgresStore(database.url, { poolSize: database.pool }) : await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env) });
+    store = database ? await openPostgresStore(database.url, { poolSize: database.pool }) : await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env), checkpointInBackground: (failure) => log(`checkpointing ${dbPath} failed: ${failure}`) });
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
     const perUser = new Map<string, ControlPlaneService>();
     const opened = store;

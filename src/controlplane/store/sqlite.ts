@@ -8,6 +8,7 @@ import { FacetsError } from '../../core/errors';
 import type { Database } from './schema';
 import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, isBusy, lockedError, retryBusy, type LockWait } from './sqlite-busy';
 import { migrate, schemaIsCurrent } from './migrate';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 import { cachingStatements } from './sqlite-statements';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
@@ -17,6 +18,11 @@ export interface OpenStoreOptions {
   lockTimeoutMs?: number;
   /** Called with each statement run (SQL and parameters), e.g. to check its query plan. */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  /**
+   * A long-running process (serve): checkpoints run in a worker thread, off the request path (sqlite-checkpointer.ts);
+   * the function hears a checkpoint that failed. A command's short run leaves them to SQLite's commits.
+   */
+  checkpointInBackground?: (failure: string) => void;
 }
 
 /** kysely's SQLite dialect on one connection, with SQLITE_BUSY retried outside transactions. */
@@ -59,7 +65,15 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     await db.destroy();
     throw e;
   }
-  return new SqlStore(db, transaction, () => db.destroy());
+  let checkpointer: Checkpointer | undefined;
+  if (options.checkpointInBackground && dbPath !== ':memory:') {
+    connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(dbPath, options.checkpointInBackground);
+  }
+  return new SqlStore(db, transaction, async () => {
+    await checkpointer?.stop();
+    await db.destroy();
+  });
 }
 
 const NEWER_DATABASE_HINT = 'the database may be from a newer facetsctl; use a matching version or another --db';
