@@ -5,36 +5,18 @@ import { writeFileSync } from 'node:fs';
 import { loadBlueprint } from '../../src/controlplane/blueprint';
 import { startService } from '../../src/controlplane/embedded';
 import type { ControlPlaneService } from '../../src/controlplane/service';
-import { openPostgresStore } from '../../src/controlplane/store/postgres';
-import { openStore } from '../../src/controlplane/store/sqlite';
 import type { Store } from '../../src/controlplane/store/store';
 import { branchRule } from '../../src/core/routing';
-import { createDatabase, type TestDatabase } from '../support/postgres';
+import { openStoreOf, STORE_KINDS } from './both-stores';
 import { SHOP_BLUEPRINT, tempDir } from './fixture';
 
 let store: Store | undefined;
-let database: TestDatabase | undefined;
-
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  await database?.drop();
-  database = undefined;
-});
-
-const opens: Record<string, () => Promise<Store>> = {
-  sqlite: () => openStore(path.join(tempDir(), 'state.db')),
-  postgres: async () => {
-    database = await createDatabase();
-    return openPostgresStore(database.url);
-  },
-};
 
 const PROJECT_RULES = [branchRule('main', 'dev', 1), branchRule('release', 'staging', 2), branchRule('hotfix', 'production', 3)];
 
-describe.each(['sqlite', 'postgres'])('on %s', (kind) => {
+describe.each(STORE_KINDS)('on %s', (kind) => {
   async function configured(): Promise<ControlPlaneService> {
-    store = await opens[kind]();
+    store = await openStoreOf(kind);
     const file = path.join(tempDir(), 'facets.yaml');
     writeFileSync(file, SHOP_BLUEPRINT);
     const service = await startService(store, loadBlueprint(file), { env: {} });

@@ -5,34 +5,14 @@ import { writeFileSync } from 'node:fs';
 import { loadBlueprint } from '../../src/controlplane/blueprint';
 import { startService } from '../../src/controlplane/embedded';
 import type { ControlPlaneService } from '../../src/controlplane/service';
-import { openPostgresStore } from '../../src/controlplane/store/postgres';
-import { openStore } from '../../src/controlplane/store/sqlite';
-import type { Store } from '../../src/controlplane/store/store';
 import { branchRule } from '../../src/core/routing';
-import { createDatabase, type TestDatabase } from '../support/postgres';
+import { openStoreOf, STORE_KINDS, type StoreKind } from './both-stores';
 import { image, SHOP_BLUEPRINT, tempDir } from './fixture';
 
 let statements: string[] = [];
-let store: Store | undefined;
-let database: TestDatabase | undefined;
 
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  await database?.drop();
-  database = undefined;
-});
-
-const opens: Record<string, (onQuery: (sql: string) => void) => Promise<Store>> = {
-  sqlite: (onQuery) => openStore(path.join(tempDir(), 'state.db'), { onQuery }),
-  postgres: async (onQuery) => {
-    database = await createDatabase();
-    return openPostgresStore(database.url, { onQuery });
-  },
-};
-
-async function serviceOn(kind: string): Promise<ControlPlaneService> {
-  store = await opens[kind]((sql) => statements.push(sql));
+async function serviceOn(kind: StoreKind): Promise<ControlPlaneService> {
+  const store = await openStoreOf(kind, (sql) => statements.push(sql));
   const file = path.join(tempDir(), 'facets.yaml');
   writeFileSync(file, SHOP_BLUEPRINT);
   const service = await startService(store, loadBlueprint(file), { env: {} });
@@ -56,7 +36,7 @@ async function counted(run: () => Promise<unknown>): Promise<string[]> {
 /** kysely reports no BEGIN and COMMIT of a PostgreSQL transaction (they are two round trips more there). */
 const expected = (kind: string, list: string[]) => (kind === 'sqlite' ? ['begin immediate', ...list, 'commit'] : list);
 
-describe.each(['sqlite', 'postgres'])('on %s', (kind) => {
+describe.each(STORE_KINDS)('on %s', (kind) => {
   const register = (service: ControlPlaneService) =>
     service.registerArtifact({ project: 'shop', service: 'checkout', artifactUri: image('1.0.0', 1), target: { kind: 'environment', value: 'dev' } });
 
