@@ -2,6 +2,7 @@
 // names the id and revision it read, and finds nothing to write when another writer changed the row meanwhile.
 import { sql, type Kysely } from 'kysely';
 import type { CiConfig, CiStrategy, ImageVersionPolicy, RegistrationType } from '../../core/model';
+import { compiledOnce } from './compiled-once';
 import { toCriterion, toIntegration, type Row } from './rows';
 import type { Database } from './schema';
 import type { DeletedCiConfig, IntegrationConfig, StoredCiConfig } from './store';
@@ -29,7 +30,15 @@ export async function findStoredCiConfig(db: Kysely<Database>, project: string, 
  * MANUAL) in one statement: what a registration reads first, one round trip instead of two. Null: no integration yet.
  */
 export async function findIntegrationConfig(db: Kysely<Database>, project: string, service: string): Promise<IntegrationConfig | null> {
-  const rows = await db
+  const { rows } = await integrationConfigQuery(db, [project, service]);
+  if (rows.length === 0) return null;
+  const integration = toIntegration(rows[0]);
+  return { integration, config: rows[0].config_id === null ? null : storedFrom(rows as ConfigRow[]).config };
+}
+
+/** The first statement of every registration, built once (compiled-once.ts). */
+const integrationConfigQuery = compiledOnce(2, (db, [project, service]) =>
+  db
     .selectFrom('ci_integrations as i')
     .leftJoin('ci_configs as c', (join) =>
       join.onRef('c.project', '=', 'i.project').on(sql<boolean>`"c"."scope" = case "i"."strategy" when 'SERVICE_CI' then "i"."resource_name" when 'PROJECT_CI' then '' end`))
@@ -40,12 +49,8 @@ export async function findIntegrationConfig(db: Kysely<Database>, project: strin
     .select(RULE_COLUMNS)
     .where('i.project', '=', project)
     .where('i.resource_name', '=', service)
-    .orderBy('r.position')
-    .execute();
-  if (rows.length === 0) return null;
-  const integration = toIntegration(rows[0]);
-  return { integration, config: rows[0].config_id === null ? null : storedFrom(rows as ConfigRow[]).config };
-}
+    .orderBy('r.position'),
+);
 
 /** The configuration's id is config_id: joined with an integration, `id` is the integration's. */
 const CONFIG_COLUMNS = ['c.id as config_id', 'c.revision', 'c.registration_type', 'c.ci_strategy', 'c.policy', 'c.updated_at', 'c.updated_by', 'w.hierarchy'] as const;

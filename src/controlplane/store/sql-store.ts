@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, Override, Project, RegistrationType } from '../../core/model';
+import { rowInsert } from './compiled-once';
 import { deleteCiConfig, findIntegrationConfig, findStoredCiConfig, saveCiConfig } from './ci-configs';
 import { environmentLockName, lockForTransaction } from './dialect';
 import { layoutIsStored, writeLayout } from './layout-mirror';
@@ -11,6 +12,11 @@ import type { Database } from './schema';
 import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, IntegrationConfig, OverrideState, Store, StoredCiConfig } from './store';
 
 type ArtifactRow = Selectable<Database['artifacts']>;
+
+// What every registration writes, built once (compiled-once.ts).
+const insertArtifactRow = rowInsert('artifacts', { ignoreConflict: true });
+const insertTagRow = rowInsert('artifact_tags', { ignoreConflict: true });
+const insertEventRow = rowInsert('events');
 
 /** Runs `fn` inside one transaction on a connection of its own. */
 export type TransactionRunner = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
@@ -146,20 +152,14 @@ export class SqlStore implements Store {
   async insertArtifact(artifact: Artifact): Promise<boolean> {
     return this.transaction(async (s) => {
       const db = (s as SqlStore).db;
-      const result = await db.insertInto('artifacts').values(fromArtifact(artifact)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+      if (!(await insertArtifactRow(db, fromArtifact(artifact)))) return false;
       for (const tag of artifact.tags) await s.addArtifactTag(artifact.id, tag, artifact.artifactUri, artifact.createdAt);
       return true;
     });
   }
 
   async addArtifactTag(artifactId: string, tag: string, artifactUri: string, at: string): Promise<boolean> {
-    const result = await this.db
-      .insertInto('artifact_tags')
-      .values({ artifact_id: artifactId, tag, artifact_uri: artifactUri, created_at: at })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    return insertTagRow(this.db, { artifact_id: artifactId, tag, artifact_uri: artifactUri, created_at: at });
   }
 
   /** The rows as artifacts, each with its tags (one query for them all). */
@@ -260,21 +260,18 @@ export class SqlStore implements Store {
   }
 
   async insertEvent(e: HistoryEvent): Promise<void> {
-    await this.db
-      .insertInto('events')
-      .values({
-        id: e.id,
-        project: e.project,
-        resource_name: e.resourceName,
-        environment: e.environment,
-        kind: e.kind,
-        revision: e.revision,
-        summary: e.summary,
-        details: JSON.stringify(e.details),
-        at: e.at,
-        by: e.by,
-      })
-      .execute();
+    await insertEventRow(this.db, {
+      id: e.id,
+      project: e.project,
+      resource_name: e.resourceName,
+      environment: e.environment,
+      kind: e.kind,
+      revision: e.revision,
+      summary: e.summary,
+      details: JSON.stringify(e.details),
+      at: e.at,
+      by: e.by,
+    });
   }
 
   listEvents(q: EventQuery): Promise<{ items: HistoryEvent[]; total: number }> {
