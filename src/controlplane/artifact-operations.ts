@@ -134,7 +134,11 @@ function eventPlace(type: RegistrationType, value: string | null): { environment
   return { environment: null, label: `release stream ${value}`, details: { releaseStream: value } };
 }
 
-/** insertOnce, and a new artifact recorded in the history as an event of where it went (see eventPlace). */
+/**
+ * A new artifact and the history event of where it went (see eventPlace), written together; the same (ciName, digest or
+ * URI, registration) returns the existing artifact instead. The insert goes first and the unique index has the last
+ * word: the row is read only when it was there (a registration repeated, or a concurrent one).
+ */
 async function insertRecorded(
   ctx: ServiceContext,
   store: Store,
@@ -142,27 +146,15 @@ async function insertRecorded(
   artifact: Artifact,
   event: { kind: 'REGISTERED' | 'PROMOTED'; summary: (where: string | null) => string; details: Record<string, unknown> },
 ): Promise<{ artifact: Artifact; created: boolean }> {
-  const stored = await insertOnce(store, artifact);
-  if (!stored.created) return stored;
   const place = eventPlace(artifact.registrationType, artifact.registrationValue);
-  await store.insertEvent(
-    newEvent(ctx, event.kind, {
-      project: request.project,
-      resourceName: request.service,
-      environment: place.environment,
-      summary: event.summary(place.label),
-      details: { ...event.details, ...place.details },
-    }),
-  );
-  return stored;
-}
-
-/**
- * The same (ciName, digest or URI, registration) returns the existing artifact. The insert goes first and the unique
- * index has the last word: the row is read only when it was there (a registration repeated, or a concurrent one).
- */
-async function insertOnce(store: Store, artifact: Artifact): Promise<{ artifact: Artifact; created: boolean }> {
-  if (await store.insertArtifact(artifact)) return { artifact, created: true };
+  const recorded = newEvent(ctx, event.kind, {
+    project: request.project,
+    resourceName: request.service,
+    environment: place.environment,
+    summary: event.summary(place.label),
+    details: { ...event.details, ...place.details },
+  });
+  if (await store.insertArtifactRecorded(artifact, recorded)) return { artifact, created: true };
   const key = { ciName: artifact.ciName, identity: artifactIdentity(artifact), registrationType: artifact.registrationType, registrationValue: artifact.registrationValue };
   const winner = await store.findArtifact(key);
   if (!winner) throw new FacetsError('INTERNAL', `artifact ${artifact.artifactUri} was neither stored nor found after a unique-key conflict`);

@@ -27,6 +27,8 @@ async function counted(run: () => Promise<unknown>): Promise<string[]> {
   statements = [];
   await run();
   return statements.map((sql) => {
+    // PostgreSQL's one-statement insert: the tables its WITH clauses and main query write.
+    if (sql.startsWith('with ')) return `insert into ${[...sql.matchAll(/insert into "(\w+)"/g)].map((m) => m[1]).join(' + ')}`;
     const verb = /^(begin immediate|commit|select|insert into|update|delete from)\b/.exec(sql)?.[1] ?? sql;
     const table = /(?:from|into|update) "(\w+)"/.exec(sql)?.[1];
     return table ? `${verb} ${table}` : verb!;
@@ -40,17 +42,17 @@ describe.each(STORE_KINDS)('on %s', (kind) => {
   const register = (service: ControlPlaneService) =>
     service.registerArtifact({ project: 'shop', service: 'checkout', artifactUri: image('1.0.0', 1), target: { kind: 'environment', value: 'dev' } });
 
-  test('a new registration reads its integration with its configuration (one statement), then writes the artifact (no read first), its tag and its event', async () => {
+  test('a new registration reads its integration with its configuration (one statement), then writes the artifact (no read first), its tag and its event (one statement on PostgreSQL)', async () => {
     const service = await serviceOn(kind);
-    expect(await counted(() => register(service))).toEqual(
-      expected(kind, ['select ci_integrations', 'insert into artifacts', 'insert into artifact_tags', 'insert into events']),
-    );
+    const writes = kind === 'postgres' ? ['insert into artifacts + artifact_tags + events'] : ['insert into artifacts', 'insert into artifact_tags', 'insert into events'];
+    expect(await counted(() => register(service))).toEqual(expected(kind, ['select ci_integrations', ...writes]));
   });
 
   test('the same registration again finds the artifact there, reads it with its tags in one statement, and adds no tag', async () => {
     const service = await serviceOn(kind);
     const first = await register(service);
     const run = await counted(async () => expect(await register(service)).toMatchObject({ created: false, artifact: { id: first.artifact.id, tags: ['1.0.0'] } }));
-    expect(run).toEqual(expected(kind, ['select ci_integrations', 'insert into artifacts', 'select artifacts', 'insert into artifact_tags']));
+    const write = kind === 'postgres' ? 'insert into artifacts + artifact_tags + events' : 'insert into artifacts';
+    expect(run).toEqual(expected(kind, ['select ci_integrations', write, 'select artifacts', 'insert into artifact_tags']));
   });
 });

@@ -1,5 +1,5 @@
 // Row <-> domain mapping shared by SQL stores.
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Artifact, ArtifactType, CiIntegration, Criterion, HistoryEvent, HistoryKind, ImageStrategy, Operator, Override, RegistrationType } from '../../core/model';
 import { formatArtifactTemplate } from '../../core/artifact-template';
 import type { Database } from './schema';
@@ -69,6 +69,21 @@ export function fromArtifact(a: Artifact): Omit<Row<'artifacts'>, 'seq'> {
     promoted_from: a.promotedFrom,
     created_at: a.createdAt,
     created_by: a.createdBy,
+  };
+}
+
+export function fromEvent(e: HistoryEvent): Insertable<Database['events']> {
+  return {
+    id: e.id,
+    project: e.project,
+    resource_name: e.resourceName,
+    environment: e.environment,
+    kind: e.kind,
+    revision: e.revision,
+    summary: e.summary,
+    details: JSON.stringify(e.details),
+    at: e.at,
+    by: e.by,
   };
 }
 

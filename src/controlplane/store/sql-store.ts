@@ -4,10 +4,11 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, Override, Project, RegistrationType } from '../../core/model';
 import { rowInsert } from './compiled-once';
 import { deleteCiConfig, findIntegrationConfig, findStoredCiConfig, saveCiConfig } from './ci-configs';
-import { environmentLockName, lockForTransaction } from './dialect';
+import { environmentLockName, isPostgres, lockForTransaction } from './dialect';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
-import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toIntegration, toOverride } from './rows';
+import { insertArtifactRecorded } from './postgres-registration';
+import { artifactIdentity, fromArtifact, fromEvent, toApiToken, toArtifact, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
 import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, IntegrationConfig, OverrideState, Store, StoredCiConfig } from './store';
 
@@ -158,6 +159,18 @@ export class SqlStore implements Store {
     });
   }
 
+  async insertArtifactRecorded(artifact: Artifact, event: HistoryEvent): Promise<boolean> {
+    if (isPostgres(this.db) && artifact.tags.length <= 1) {
+      const tag = artifact.tags.length === 1 ? { tag: artifact.tags[0], artifact_uri: artifact.artifactUri, created_at: artifact.createdAt } : null;
+      return insertArtifactRecorded(this.db, fromArtifact(artifact), tag, fromEvent(event));
+    }
+    return this.transaction(async (s) => {
+      if (!(await s.insertArtifact(artifact))) return false;
+      await s.insertEvent(event);
+      return true;
+    });
+  }
+
   async addArtifactTag(artifactId: string, tag: string, artifactUri: string, at: string): Promise<boolean> {
     return insertTagRow(this.db, { artifact_id: artifactId, tag, artifact_uri: artifactUri, created_at: at });
   }
@@ -260,18 +273,7 @@ export class SqlStore implements Store {
   }
 
   async insertEvent(e: HistoryEvent): Promise<void> {
-    await insertEventRow(this.db, {
-      id: e.id,
-      project: e.project,
-      resource_name: e.resourceName,
-      environment: e.environment,
-      kind: e.kind,
-      revision: e.revision,
-      summary: e.summary,
-      details: JSON.stringify(e.details),
-      at: e.at,
-      by: e.by,
-    });
+    await insertEventRow(this.db, fromEvent(e));
   }
 
   listEvents(q: EventQuery): Promise<{ items: HistoryEvent[]; total: number }> {

@@ -105,6 +105,8 @@ export interface Store {
   getArtifact(id: string): Promise<Artifact | null>;
   /** false when an artifact with the same key exists (nothing written); its `tags` are stored with it. */
   insertArtifact(artifact: Artifact): Promise<boolean>;
+  /** insertArtifact, and the event that records it; false (nothing written) when an artifact with the same key exists. */
+  insertArtifactRecorded(artifact: Artifact, event: HistoryEvent): Promise<boolean>;
   /** Records one more tag the artifact was registered under (by `artifactUri`); false when it already had it. */
   addArtifactTag(artifactId: string, tag: string, artifactUri: string, at: string): Promise<boolean>;
   /** Newest first: createdAt desc, then insertion order desc. */
