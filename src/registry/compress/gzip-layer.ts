@@ -120,7 +120,7 @@ function freeChunk(buffer: Buffer): void {
 }
 
 /** Reads `input` (a tar), writes it compressed to `file` (or memory, within `budget`). */
-export async function gzipLayer(input: Readable, file: string, options: GzipOptions = {}): Promise<CompressedLayer> {
+export async function gzipLayer(input: AsyncIterable<Buffer>, file: string, options: GzipOptions = {}): Promise<CompressedLayer> {
   const level = checkLevel(options.level ?? DEFAULT_LEVEL);
   const compression = options.compression ?? 'gzip';
   const compress = compression === 'zstd' ? zstdFrame : gzipMember;

@@ -86,10 +86,11 @@ async function prepare(entry: Readable, file: string, options: Omit<ExportOption
   const iterator = entry[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);
-  const rest = Readable.from((async function* () {
+  // The entry's bytes as they come, without another stream around them (one more copy and tick per chunk).
+  const rest = (async function* () {
     if (!first.done) yield head;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
-  })());
+  })();
   const compression = compressionOf(head);
   if (!compression) {
     const sink = options.sink?.();
@@ -101,11 +102,14 @@ async function prepare(entry: Readable, file: string, options: Omit<ExportOption
   }
   const hash = crypto.createHash('sha256');
   let size = 0;
-  rest.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    size += chunk.length;
-  });
-  await pipeline(rest, fs.createWriteStream(file));
+  const hashed = (async function* () {
+    for await (const chunk of rest) {
+      hash.update(chunk);
+      size += chunk.length;
+      yield chunk;
+    }
+  })();
+  await pipeline(hashed, fs.createWriteStream(file));
   return { open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), digest: `sha256:${hash.digest('hex')}`, size, compression };
 }
 
