@@ -22,8 +22,8 @@ function send(url, method, body, headers = {}) {
   });
 }
 
-async function putBlob(registryUrl, repository, blob) {
-  const digest = sha256(blob);
+/** POST, then one PUT ?digest= with the whole blob (monolithic); `digest` when the caller hashed it already. */
+async function putBlob(registryUrl, repository, blob, digest = sha256(blob)) {
   const start = await send(`${registryUrl}/v2/${repository}/blobs/uploads/`, 'POST', null);
   if (start.status !== 202) throw new Error(`starting a blob upload to ${repository} answered ${start.status}: ${start.text}`);
   const location = new URL(start.headers.location, registryUrl);
@@ -53,4 +53,4 @@ async function uploadImage(registryUrl, repository, tag, layers) {
   return { digest: sha256(manifest) };
 }
 
-module.exports = { uploadImage };
+module.exports = { uploadImage, putBlob, sha256 };

@@ -7,11 +7,13 @@ import { Readable } from 'node:stream';
 import { spawnSync } from 'node:child_process';
 import zlib from 'node:zlib';
 import { gzipLayer } from '../../src/registry/compress/gzip-layer';
+import { MemoryBudget } from '../../src/registry/compress/spool';
 import { indexTar } from '../../src/registry/image-source/tar-index';
 import { workDir } from './native-push-support';
 
 const dir = workDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const read = async (stream: Readable) => Buffer.concat(await stream.toArray());
 const sha256 = (bytes: Buffer) => `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
 
 /** Counts gzip members by walking their headers with zlib (each member decompressed on its own). */
@@ -56,6 +58,33 @@ describe('gzipLayer', () => {
       expect(members(gz)).toBe(Math.ceil(random.length / options.chunkBytes));
       expect(gz.length).toBeLessThan(random.length + 100);
     }
+  });
+
+  it('keeps a layer that fits the memory budget out of the disk, and gives the budget back once released', async () => {
+    const input = Buffer.concat([Buffer.from('text that compresses\n'.repeat(100_000)), crypto.randomBytes(1_000_000)]);
+    const budget = new MemoryBudget(8 * 1024 * 1024);
+    const file = path.join(dir, 'in-memory.gz');
+    const layer = await gzipLayer(Readable.from([input]), file, { chunkBytes: 512 * 1024, budget });
+    expect(fs.existsSync(file)).toBe(false);
+    const gz = await read(layer.open());
+    expect(zlib.gunzipSync(gz).equals(input)).toBe(true);
+    expect(layer).toMatchObject({ digest: sha256(gz), size: gz.length });
+    expect(budget.take(8 * 1024 * 1024)).toBe(false);
+    layer.release();
+    expect(budget.take(8 * 1024 * 1024)).toBe(true);
+  });
+
+  it('moves a layer larger than the memory budget to its file, members in order, and reads it from there', async () => {
+    const input = crypto.randomBytes(3 * 1024 * 1024);
+    const file = path.join(dir, 'spilled.gz');
+    const layer = await gzipLayer(Readable.from([input]), file, { chunkBytes: 512 * 1024, budget: new MemoryBudget(1024 * 1024) });
+    const gz = fs.readFileSync(file);
+    expect(zlib.gunzipSync(gz).equals(input)).toBe(true);
+    expect(members(gz)).toBe(6);
+    expect((await read(layer.open())).equals(gz)).toBe(true);
+    expect(layer).toMatchObject({ digest: sha256(gz), size: gz.length });
+    await layer.remove();
+    expect(fs.existsSync(file)).toBe(false);
   });
 
   it('refuses a compression level outside 0..9', async () => {

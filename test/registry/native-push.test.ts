@@ -67,6 +67,9 @@ describe('native push of the engine export', () => {
     try {
       expect(source.root.kind === 'image' ? source.root.layers.map((l) => l.prepared !== undefined) : []).toEqual([false, true]);
       const result = await pushImage(source, { registry: clientOptions('open'), repository, tag: 'v1' });
+      // The compressed layer waited for its upload in memory: nothing of it was written to the disk.
+      const exportDirs = fs.readdirSync(dir).filter((f) => f.startsWith('facetsctl-export-'));
+      expect(exportDirs.flatMap((d) => fs.readdirSync(path.join(dir, d)))).toEqual([]);
       await removeImage(tag).catch(() => {});
       await checkRoundTrip('open', repository, result.digest, { id, diffIds, random }, 'from the engine\n');
     } finally {

@@ -1,14 +1,12 @@
 // gzip (or zstd) of an uncompressed layer as independent members, one per chunk (as pigz writes; Docker and containerd
 // read them), compressed in parallel off the main thread; the digests of both sides come out of the same pass.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { usage } from '../../core/errors';
 import { zstdFrame, type Compression } from './codec';
+import { Spool, type MemoryBudget } from './spool';
 
 const gzip = promisify(zlib.gzip);
 const deflateRaw = promisify(zlib.deflateRaw);
@@ -33,10 +31,19 @@ export interface GzipOptions {
   withDiffId?: boolean;
   /** Also given each member in order as it is written (a streamed upload); awaited, so it paces the compression. */
   onMember?: (member: Buffer) => Promise<void>;
+  /** Memory the compressed layer may take instead of its file (shared by the layers of a push); none: the file. */
+  budget?: MemoryBudget;
 }
 
 export interface CompressedLayer {
+  /** Written only when the layer did not fit the memory budget. */
   file: string;
+  /** The compressed layer from its start (memory or file), for each attempt of its upload. */
+  open(): Readable;
+  /** Frees the memory it holds once it is uploaded. */
+  release(): void;
+  /** Frees its memory and removes its file. */
+  remove(): Promise<void>;
   compression: Compression;
   /** sha256 of the compressed stream: the blob digest. */
   digest: string;
@@ -62,7 +69,8 @@ export async function gzipMember(chunk: Buffer, level: number): Promise<Buffer> 
   // Output buffers the size of the whole member: zlib's default 16 KiB ones cost a main-thread callback each.
   const chunkSize = Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024);
   if (level === 0 || !(await worthDeflating(chunk))) return storedMember(chunk);
-  const deflated = await gzip(chunk, { level, chunkSize });
+  // memLevel 9 (zlib's largest hash table): about 10 % faster at level 1 than the default 8, for the same size.
+  const deflated = await gzip(chunk, { level, chunkSize, memLevel: 9 });
   return deflated.length < chunk.length ? deflated : storedMember(chunk);
 }
 
@@ -97,21 +105,33 @@ async function worthDeflating(chunk: Buffer): Promise<boolean> {
   return (await deflateRaw(sample, { level: 1 })).length < sample.length * WORTH_DEFLATING;
 }
 
-/** Reads `input` (a tar), writes it compressed to `file`. */
-export async function gzipLayer(input: Readable, file: string, options: GzipOptions = {}): Promise<CompressedLayer> {
+/** Chunk buffers of one size, free for the next chunk of any layer: fresh ones cost page faults and GC time. */
+const freeChunks = new Map<number, Buffer[]>();
+const KEPT_FREE = 8;
+
+function chunkBuffer(bytes: number): Buffer {
+  return freeChunks.get(bytes)?.pop() ?? Buffer.allocUnsafeSlow(bytes);
+}
+
+function freeChunk(buffer: Buffer): void {
+  const free = freeChunks.get(buffer.length) ?? [];
+  freeChunks.set(buffer.length, free);
+  if (free.length < KEPT_FREE) free.push(buffer);
+}
+
+/** Reads `input` (a tar), writes it compressed to `file` (or memory, within `budget`). */
+export async function gzipLayer(input: AsyncIterable<Buffer>, file: string, options: GzipOptions = {}): Promise<CompressedLayer> {
   const level = checkLevel(options.level ?? DEFAULT_LEVEL);
   const compression = options.compression ?? 'gzip';
   const compress = compression === 'zstd' ? zstdFrame : gzipMember;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const parallel = Math.max(1, options.parallel ?? 4);
-  const out = fs.createWriteStream(file);
+  const out = new Spool(file, options.budget);
   const diff = options.withDiffId ? crypto.createHash('sha256') : undefined;
   const compressed = crypto.createHash('sha256');
   const pending: Array<Promise<Buffer>> = [];
   let size = 0;
   let uncompressedSize = 0;
-  // Chunks are gathered in buffers reused once their member is written: fresh 4 MiB buffers per chunk cost GC time.
-  const free: Buffer[] = [];
   let current: Buffer | undefined;
   let partBytes = 0;
   const submit = () => {
@@ -122,23 +142,21 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     diff?.update(chunk);
     uncompressedSize += chunk.length;
     const member = compress(chunk, level);
-    member.then(() => free.push(buffer), () => {}); // failures are awaited in order below; this only keeps them handled
+    member.then(() => buffer.length > 0 && freeChunk(buffer), () => {}); // failures are awaited in order below; this only keeps them handled
     pending.push(member);
   };
   const writeNext = async () => {
     const member = await (pending.shift() as Promise<Buffer>);
     compressed.update(member);
     size += member.length;
-    const written = out.write(member) ? undefined : once(out, 'drain');
-    await options.onMember?.(member);
-    await written;
+    await Promise.all([out.write(member), options.onMember?.(member)]);
     options.onBytes?.(size);
   };
   try {
     for await (const data of input) {
       let chunk = data as Buffer;
       while (chunk.length > 0) {
-        current ??= free.pop() ?? Buffer.allocUnsafeSlow(chunkBytes);
+        current ??= chunkBuffer(chunkBytes);
         const take = chunk.copy(current, partBytes, 0, Math.min(chunk.length, chunkBytes - partBytes));
         partBytes += take;
         chunk = chunk.subarray(take);
@@ -149,12 +167,10 @@ export async function gzipLayer(input: Readable, file: string, options: GzipOpti
     // An empty layer still needs one member: zero bytes are not a gzip stream.
     if (partBytes > 0 || uncompressedSize === 0) submit();
     while (pending.length > 0) await writeNext();
-    out.end();
-    await finished(out);
+    await out.end();
   } catch (error) {
-    out.destroy();
-    await fs.promises.rm(file, { force: true });
+    await out.discard();
     throw error;
   }
-  return { file, compression, digest: `sha256:${compressed.digest('hex')}`, size, diffId: diff && `sha256:${diff.digest('hex')}`, uncompressedSize };
+  return { file, open: () => out.open(), release: () => out.release(), remove: () => out.discard(), compression, digest: `sha256:${compressed.digest('hex')}`, size, diffId: diff && `sha256:${diff.digest('hex')}`, uncompressedSize };
 }

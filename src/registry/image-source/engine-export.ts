@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { FacetsError } from '../../core/errors';
 import { gzipLayer, type GzipOptions } from '../compress/gzip-layer';
+import { MEMORY_BYTES, MemoryBudget } from '../compress/spool';
 import { dockerArchiveImage } from './docker-archive';
 import type { FileStore } from './file-store';
 import { normalise } from './tar-index';
@@ -27,6 +28,7 @@ export interface ExportOptions extends Pick<GzipOptions, 'level' | 'chunkBytes' 
 /** Reads a `docker save` stream; `close()` removes the compressed layers it wrote. */
 export async function streamedExportSource(image: string, stream: NodeJS.ReadableStream, options: ExportOptions): Promise<ImageSource> {
   const dir = await fs.promises.mkdtemp(path.join(options.tmpDir, 'facetsctl-export-'));
+  const budget = new MemoryBudget(MEMORY_BYTES);
   const large = new Map<string, Promise<PreparedLayer>>();
   // Layers may still be compressing when a push gives up: let them end before their folder goes.
   const close = async () => {
@@ -55,7 +57,7 @@ export async function streamedExportSource(image: string, stream: NodeJS.Readabl
       });
       return;
     }
-    const prepared = prepare(entry, path.join(dir, `${large.size}.layer`), { ...options, onBytes: options.onBytes && ((bytes: number) => options.onBytes?.(name, bytes)) });
+    const prepared = prepare(entry, path.join(dir, `${large.size}.layer`), { ...options, budget, onBytes: options.onBytes && ((bytes: number) => options.onBytes?.(name, bytes)) });
     prepared.catch(() => {}); // awaited when the layer is pushed; this only keeps an early failure from going unhandled
     large.set(name, prepared);
     entry.on('end', () => next());
@@ -80,28 +82,35 @@ export async function streamedExportSource(image: string, stream: NodeJS.Readabl
 }
 
 /** A large entry to a file: compressed here, or copied as it is when the export already holds it compressed. */
-async function prepare(entry: Readable, file: string, options: Omit<ExportOptions, 'onBytes'> & { onBytes?: (bytes: number) => void }): Promise<PreparedLayer> {
+async function prepare(entry: Readable, file: string, options: Omit<ExportOptions, 'onBytes'> & Pick<GzipOptions, 'budget' | 'onBytes'>): Promise<PreparedLayer> {
   const iterator = entry[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);
-  const rest = Readable.from((async function* () {
+  // The entry's bytes as they come, without another stream around them (one more copy and tick per chunk).
+  const rest = (async function* () {
     if (!first.done) yield head;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
-  })());
+  })();
   const compression = compressionOf(head);
   if (!compression) {
     const sink = options.sink?.();
     const layer = await gzipLayer(rest, file, { ...options, onMember: sink && ((member) => sink.write(member)) });
-    return { ...layer, streamed: sink ? await sink.end(layer.digest) : false };
+    const streamed = sink ? await sink.end(layer.digest) : false;
+    // Uploaded already: its memory goes back to the budget for the layers still to come.
+    if (streamed) layer.release();
+    return { ...layer, streamed };
   }
   const hash = crypto.createHash('sha256');
   let size = 0;
-  rest.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    size += chunk.length;
-  });
-  await pipeline(rest, fs.createWriteStream(file));
-  return { file, digest: `sha256:${hash.digest('hex')}`, size, compression };
+  const hashed = (async function* () {
+    for await (const chunk of rest) {
+      hash.update(chunk);
+      size += chunk.length;
+      yield chunk;
+    }
+  })();
+  await pipeline(hashed, fs.createWriteStream(file));
+  return { open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), digest: `sha256:${hash.digest('hex')}`, size, compression };
 }
 
 /** The small entries as a FileStore (large ones are never read from it: they are prepared). */

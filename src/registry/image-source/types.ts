@@ -41,7 +41,8 @@ export interface SourceLayer {
 
 /** A layer compressed into a local file, ready for upload. */
 export interface PreparedLayer {
-  file: string;
+  /** The compressed layer from its start (memory or file), for each attempt of its upload. */
+  open(): Readable;
   digest: string;
   size: number;
   compression: 'gzip' | 'zstd';

@@ -8,6 +8,7 @@ import { isValidTag } from '../../core/image-reference';
 import type { RegistryOptions } from '../client';
 import { checkCompression, type Compression } from '../compress/codec';
 import { DEFAULT_LEVEL, checkLevel, gzipLayer } from '../compress/gzip-layer';
+import { MEMORY_BYTES, MemoryBudget } from '../compress/spool';
 import { MEDIA_TYPES, type ImageSource, type SourceImage, type SourceLayer, type SourceNode } from '../image-source/types';
 import { uploadBlob, type BlobOutcome, type BlobToSend } from './blob-upload';
 import { imageManifest, indexManifest, ociManifestOf, putManifest, type Descriptor } from './manifest-put';
@@ -86,6 +87,7 @@ class NativePush {
   readonly blobs = new Map<string, PushedBlob>();
   private readonly sent = new Map<string, Promise<void>>();
   private readonly pool: Pool;
+  private readonly budget = new MemoryBudget(MEMORY_BYTES);
 
   constructor(private readonly session: PushSession, private readonly tmp: string, private readonly options: PushOptions) {
     this.pool = new Pool(Math.max(1, options.concurrency ?? 4));
@@ -128,7 +130,7 @@ class NativePush {
       if (prepared.streamed) {
         this.blobs.set(prepared.digest, { digest: prepared.digest, size: prepared.size, outcome: 'uploaded' });
         this.options.onProgress?.({ blob: label, file: layer.file, phase: 'uploaded', bytes: prepared.size, total: prepared.size, digest: prepared.digest });
-      } else await this.send({ digest: prepared.digest, size: prepared.size, open: () => fs.createReadStream(prepared.file, { highWaterMark: 1024 * 1024 }) }, label, layer.file);
+      } else await this.send({ digest: prepared.digest, size: prepared.size, open: () => prepared.open() }, label, layer.file);
       return { mediaType: prepared.compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : gzipType, digest: prepared.digest, size: prepared.size, ...annotations };
     }
     if (layer.compressed) {
@@ -141,10 +143,11 @@ class NativePush {
       level: this.options.compressionLevel ?? DEFAULT_LEVEL,
       compression: this.options.compression,
       chunkBytes: this.options.chunkBytes,
+      budget: this.budget,
       onBytes: (bytes) => this.options.onProgress?.({ blob: label, file: layer.file, phase: 'compressing', bytes }),
     });
-    await this.send({ digest: compressed.digest, size: compressed.size, open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }) }, label, layer.file);
-    await fs.promises.rm(file, { force: true });
+    await this.send({ digest: compressed.digest, size: compressed.size, open: () => compressed.open() }, label, layer.file);
+    await compressed.remove();
     return { mediaType: compressed.compression === 'zstd' ? MEDIA_TYPES.ociLayerZstd : gzipType, digest: compressed.digest, size: compressed.size, ...annotations };
   }
 

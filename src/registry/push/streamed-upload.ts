@@ -6,8 +6,9 @@ import type { LayerSink } from '../image-source/types';
 import { location, OCTETS, withDigest } from './blob-upload';
 import type { Answer, PushSession } from './session';
 
-/** Compressed bytes buffered ahead of the registry before the compression waits for it. */
-const AHEAD_BYTES = 8 * 1024 * 1024;
+/** Compressed bytes buffered ahead of the registry before the compression waits for it: enough that the export
+ * does not stall while a layer's upload session is still being opened (a POST can take 100 ms on a busy registry). */
+const AHEAD_BYTES = 32 * 1024 * 1024;
 
 type Opened = Promise<Answer | undefined>;
 
