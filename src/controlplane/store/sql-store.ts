@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, Override, Project, RegistrationType } from '../../core/model';
 import { deleteCiConfig, findStoredCiConfig, saveCiConfig } from './ci-configs';
-import { environmentLockName, lockForTransaction } from './dialect';
+import { environmentLockName, insertArtifactRow, lockForTransaction } from './dialect';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
 import { artifactIdentity, fromArtifact, toApiToken, toArtifact, toIntegration, toOverride } from './rows';
@@ -142,7 +142,7 @@ export class SqlStore implements Store {
   async insertArtifact(artifact: Artifact): Promise<boolean> {
     return this.transaction(async (s) => {
       const db = (s as SqlStore).db;
-      const result = await db.insertInto('artifacts').values(fromArtifact(artifact)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      const result = await insertArtifactRow(db, fromArtifact(artifact)).executeTakeFirst();
       if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
       for (const tag of artifact.tags) await s.addArtifactTag(artifact.id, tag, artifact.artifactUri, artifact.createdAt);
       return true;
