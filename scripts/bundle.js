@@ -11,11 +11,26 @@ const REPO = path.resolve(__dirname, '..');
 const OUTFILE = path.join(REPO, 'dist', 'cli', 'facetsctl.js');
 
 /**
- * Left out of the bundle, loaded from node_modules when used: native code (better-sqlite3), and what only some
- * commands need (fastify: serve; pg: serve on PostgreSQL; inquirer: prompts on a terminal; ora: the spinner on a terminal;
- * jq-wasm: --jq, 1.3 MB).
+ * Left out of the bundle, loaded from node_modules when used: what only some commands need (fastify: serve; pg: serve on
+ * PostgreSQL; inquirer: prompts on a terminal; ora: the spinner on a terminal; jq-wasm: --jq, 1.3 MB). better-sqlite3's
+ * JavaScript is bundled (its ~12 files cost ~8 ms to resolve and compile at every embedded start); its native addon is not.
  */
-const EXTERNAL = ['better-sqlite3', 'fastify', 'pg', 'inquirer', 'ora', 'jq-wasm'];
+const EXTERNAL = ['fastify', 'pg', 'inquirer', 'ora', 'jq-wasm'];
+
+/**
+ * What better-sqlite3 calls `bindings` with: its addon, required from where better-sqlite3 is installed (the file that
+ * `bindings` finds there after probing a dozen paths), else through `bindings` itself from there.
+ */
+const SQLITE_ADDON = `const path = require('node:path');
+const PACKAGE = 'better-sqlite3/package.json';
+module.exports = function (name) {
+  const root = path.dirname(require.resolve(PACKAGE));
+  const addon = path.join(root, 'build', 'Release', name);
+  if (require('node:fs').existsSync(addon)) return require(addon);
+  const BINDINGS = 'bindings';
+  return require('node:module').createRequire(path.join(root, 'package.json'))(BINDINGS)({ bindings: name, module_root: root });
+};
+`;
 
 /**
  * Parts of dependencies that facetsctl never runs but that their packages load at start-up, each replaced by a module
@@ -45,6 +60,18 @@ const FORM_DATA_STUB = `module.exports = class FormData {\n  constructor() {\n  
  */
 const AXIOS_PATCHES = [
   { name: 'fetch warm-up', find: '\ngetFetch();\n', replace: '\n' },
+  // https-proxy-agent (with agent-base, tls and assert) serves only HTTPS requests through a proxy: loaded when one is made.
+  {
+    name: 'https-proxy-agent at start-up',
+    find: "\nvar HttpsProxyAgent = require('https-proxy-agent');\n",
+    replace: "\nvar HttpsProxyAgent = new Proxy(function HttpsProxyAgent() {}, { construct: (_target, args) => Reflect.construct(require('https-proxy-agent'), args), get: (_target, key) => require('https-proxy-agent')[key] });\n",
+  },
+  // response.duration (which facetsctl never reads) on the wall clock: the global performance loads perf_hooks (~10 modules) on first use.
+  {
+    name: 'performance clock',
+    find: "\nfunction resolveClock() {\n  return typeof performance !== 'undefined' && utils$1.isFunction(performance.now) ? () => performance.now() : Date.now;\n}\n",
+    replace: "\nfunction resolveClock() {\n  return Date.now;\n}\n",
+  },
   // node:http2 (~3 ms to load) serves only requests made with httpVersion 2: loaded on first use of one of its members.
   { name: 'http2 at start-up', find: "\nvar http2 = require('http2');\n", replace: "\nvar http2 = new Proxy({}, { get: (_target, key) => require('http2')[key] });\n" },
   {
@@ -76,6 +103,11 @@ const MODEM_PATCHES = [
   { name: 'request log', find: "\n  debug('Sending: %s', util.inspect(options, {", replace: "\n  if (debug.enabled) debug('Sending: %s', util.inspect(options, {" },
 ];
 
+/** commander loads child_process at start-up for executable subcommands (`git-style`), which facetsctl does not have. */
+const COMMANDER_PATCHES = [
+  { name: 'child_process at start-up', find: "\nconst childProcess = require('node:child_process');\n", replace: "\nconst childProcess = new Proxy({}, { get: (_target, key) => require('node:child_process')[key] });\n" },
+];
+
 function patchText(text, file, patches = AXIOS_PATCHES) {
   for (const { name, find, replace } of patches) {
     if (text.split(find).length !== 2) throw new Error(`${file}: the ${name} patch does not apply (its text is not there exactly once); check that dependency's version`);
@@ -101,6 +133,12 @@ const plugin = {
     build.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, async (args) => {
       patched.add('docker-modem');
       return { contents: patchText(await fs.promises.readFile(args.path, 'utf8'), args.path, MODEM_PATCHES), loader: 'js' };
+    });
+    build.onResolve({ filter: /^bindings$/ }, (args) => (/[\\/]better-sqlite3[\\/]lib[\\/]database\.js$/.test(args.importer) ? { path: 'better-sqlite3-addon', namespace: 'facetsctl-addon' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'facetsctl-addon' }, () => ({ contents: SQLITE_ADDON, loader: 'js' }));
+    build.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      patched.add('commander');
+      return { contents: patchText(await fs.promises.readFile(args.path, 'utf8'), args.path, COMMANDER_PATCHES), loader: 'js' };
     });
     build.onResolve({ filter: /^form-data$/ }, () => ({ path: 'form-data', namespace: 'facetsctl-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'facetsctl-stub' }, () => ({ contents: FORM_DATA_STUB, loader: 'js' }));
@@ -137,9 +175,11 @@ async function bundle({ outfile = OUTFILE } = {}) {
     minifySyntax: true,
   });
   if (!patched.has('axios')) throw new Error('axios was not bundled from dist/node/axios.cjs: its patches were not applied');
+  if (!patched.has('commander')) throw new Error('commander was not bundled from lib/command.js: its patch was not applied');
   if (!patched.has('docker-modem')) throw new Error('docker-modem was not bundled from lib/modem.js: its patch was not applied');
   const bundled = Object.keys(result.metafile.inputs);
-  const leaked = bundled.filter((f) => /node_modules[\\/](form-data|ssh2|@grpc|protobufjs)[\\/]/.test(f));
+  if (!bundled.includes('facetsctl-addon:better-sqlite3-addon')) throw new Error("better-sqlite3 no longer requires 'bindings' from lib/database.js: check how that version loads its addon");
+  const leaked = bundled.filter((f) => /node_modules[\\/](form-data|ssh2|@grpc|protobufjs|bindings)[\\/]/.test(f));
   if (leaked.length) throw new Error(`the bundle must not contain ${leaked.join(', ')}`);
   return { outfile, inputs: bundled.length, bytes: result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes };
 }

@@ -1,6 +1,6 @@
 // Profiles in ~/.facets/credentials: INI, one section per profile (control_plane_url, username, token).
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { FacetsError } from '../core/errors';
 
 export interface Profile {
@@ -12,7 +12,7 @@ export interface Profile {
 export type Profiles = Record<string, Record<string, string>>;
 
 export function credentialsPath(homedir: string): string {
-  return path.join(homedir, '.facets', 'credentials');
+  return join(homedir, '.facets', 'credentials');
 }
 
 export function parseIni(text: string, file: string): Profiles {
@@ -45,7 +45,7 @@ export function readProfiles(homedir: string): Profiles {
   const file = credentialsPath(homedir);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw e;
@@ -56,12 +56,12 @@ export function readProfiles(homedir: string): Profiles {
 /** Written with mode 0600 (and the directory 0700, tightened if it exists looser, as gh and aws do): it holds tokens. */
 export function writeProfiles(homedir: string, profiles: Profiles): string {
   const file = credentialsPath(homedir);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  if ((fs.statSync(path.dirname(file)).mode & 0o077) !== 0) fs.chmodSync(path.dirname(file), 0o700);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if ((statSync(dirname(file)).mode & 0o077) !== 0) chmodSync(dirname(file), 0o700);
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, formatIni(profiles), { mode: 0o600 });
-  fs.chmodSync(tmp, 0o600);
-  fs.renameSync(tmp, file);
+  writeFileSync(tmp, formatIni(profiles), { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
   return file;
 }
 

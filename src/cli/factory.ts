@@ -1,6 +1,6 @@
 // The one factory every command gets its dependencies from; nothing below reaches for process.*.
 import * as os from 'node:os';
-import * as path from 'node:path';
+import { join } from 'node:path';
 import type { ControlPlane } from '../api/control-plane';
 import type { ControlPlaneChoice, ControlPlaneHandle } from '../api/factory';
 import type { ContainerRegistry } from '../core/model';
@@ -218,7 +218,7 @@ export function createFactory(init: FactoryInit): Factory {
 
 /** What each remote control plane offers (facetsctl's extensions or not), remembered per URL: a cache, not settings. */
 export function capabilitiesFile(env: Record<string, string | undefined>, homedir: string): string {
-  return path.join(env.XDG_CACHE_HOME || path.join(homedir, '.cache'), 'facetsctl', 'control-planes.json');
+  return join(env.XDG_CACHE_HOME || join(homedir, '.cache'), 'facetsctl', 'control-planes.json');
 }
 
 /** One line: "remote http://h:8080 (profile "default" in ~/.facets/credentials)", or the embedded one with its files. */

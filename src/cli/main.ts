@@ -1,6 +1,6 @@
 // Entry point: builds the factory from the process, runs the program, returns the exit code.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { reportError } from './exit';
 import { createFactory, type Factory, type FactoryInit } from './factory';
 import { endQuietlyWhenOutputCloses, IOStreams } from './io';
@@ -10,7 +10,7 @@ import { reachedCommand, suggestionFor } from './suggest';
 import type { Command } from 'commander';
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

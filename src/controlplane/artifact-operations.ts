@@ -108,7 +108,8 @@ async function tagRegistered(
   named: Artifact,
   details: Record<string, unknown>,
 ): Promise<Artifact> {
-  const added = named.tag !== null && (await store.addArtifactTag(existing.id, named.tag, named.artifactUri, named.createdAt));
+  // A tag the artifact already has (read in this transaction) is not written again: an unchanged re-push writes nothing.
+  const added = named.tag !== null && !existing.tags.includes(named.tag) && (await store.addArtifactTag(existing.id, named.tag, named.artifactUri, named.createdAt));
   const answered = { ...existing, artifactUri: named.artifactUri, tag: named.tag };
   if (!added) return answered;
   const place = eventPlace(existing.registrationType, existing.registrationValue);

@@ -1,6 +1,6 @@
 // The parsed blueprint, kept as JSON beside the state database, so that a run whose facets.yaml has not changed
 // neither loads the YAML parser nor parses. Any change to the file (or to facetsctl) means parsing it again.
-import fs from 'node:fs';
+import { type BigIntStats, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Blueprint } from './blueprint';
@@ -17,7 +17,7 @@ interface CacheDocument {
 }
 
 /** Everything that changes when the blueprint's bytes or facetsctl's parser do: path, inode, size, times (ns) of both. */
-function cacheKey(file: string, stat: fs.BigIntStats, parser: fs.BigIntStats | null): string {
+function cacheKey(file: string, stat: BigIntStats, parser: BigIntStats | null): string {
   const parserKey = parser ? [parser.size, parser.mtimeNs, parser.ino].map(String) : null;
   return JSON.stringify([file, String(stat.dev), String(stat.ino), String(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), parserKey]);
 }
@@ -33,17 +33,17 @@ function parse(file: string): Blueprint {
  */
 export function loadBlueprintCached(file: string, cacheFile: string | null, now: () => number = Date.now): Blueprint {
   const absolute = path.resolve(file);
-  let stat: fs.BigIntStats | undefined;
+  let stat: BigIntStats | undefined;
   try {
-    stat = fs.statSync(absolute, { bigint: true });
+    stat = statSync(absolute, { bigint: true });
   } catch {
     return parse(absolute);
   }
   if (!cacheFile || !stat.isFile()) return parse(absolute);
   // The code that parses is part of the key: a new build of facetsctl parses again.
-  const key = cacheKey(absolute, stat, fs.statSync(__filename, { bigint: true, throwIfNoEntry: false }) ?? null);
+  const key = cacheKey(absolute, stat, statSync(__filename, { bigint: true, throwIfNoEntry: false }) ?? null);
   try {
-    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as CacheDocument;
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CacheDocument;
     if (cached.format === FORMAT && cached.key === key && cached.blueprint?.path === absolute) return cached.blueprint;
   } catch {
     // No cache yet, or one that cannot be read: parse.
@@ -59,10 +59,10 @@ function writeCache(cacheFile: string, document: CacheDocument): void {
   // Only what JSON gives back exactly (no undefined fields) is worth keeping.
   if (!isDeepStrictEqual((JSON.parse(text) as CacheDocument).blueprint, document.blueprint)) return;
   try {
-    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    mkdirSync(path.dirname(cacheFile), { recursive: true });
     const temp = `${cacheFile}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, text);
-    fs.renameSync(temp, cacheFile);
+    writeFileSync(temp, text);
+    renameSync(temp, cacheFile);
   } catch {
     // Without a cache the next run parses again; nothing else depends on it.
   }

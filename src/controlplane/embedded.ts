@@ -1,5 +1,5 @@
 // The control plane in-process: blueprint + SQLite state beside it. Used by the CLI's default client and by `serve`.
-import path from 'node:path';
+import { resolve } from 'node:path';
 import type { Blueprint } from './blueprint';
 import { blueprintCachePath, loadBlueprintCached } from './blueprint-cache';
 import { findBlueprint, stateDbPath } from './discovery';
@@ -30,7 +30,7 @@ export interface EmbeddedControlPlane {
 
 export async function openEmbeddedControlPlane(options: EmbeddedOptions): Promise<EmbeddedControlPlane> {
   const blueprintFile = findBlueprint({ flag: options.blueprintPath, env: options.env.FACETS_BLUEPRINT, cwd: options.cwd });
-  const dbPath = stateDbPath(path.resolve(blueprintFile), options.dbPath ?? options.env.FACETS_DB, options.cwd);
+  const dbPath = stateDbPath(resolve(blueprintFile), options.dbPath ?? options.env.FACETS_DB, options.cwd);
   const blueprint = loadBlueprintCached(blueprintFile, blueprintCachePath(dbPath));
   const store = await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(options.env) });
   try {

@@ -1,5 +1,5 @@
 // OCI distribution client: ping (with the auth challenge), HEAD manifest, image config digest and created time, tags and catalog with paging.
-import crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { usage } from '../core/errors';
 import { isValidDigest, isValidTag } from '../core/image-reference';
 import { Authenticator, Challenge, parseChallenge, pingChallenge, type RegistryAuth } from './auth';
@@ -95,7 +95,7 @@ export class RegistryClient {
     const get = await this.authorized('GET', path, pullScope(repository), headers);
     if (get.status === 404) throw manifestUnknown(image, this.host);
     this.failUnlessOk(get, `GET ${path}`, repository);
-    return { digest: `sha256:${crypto.createHash('sha256').update(get.body).digest('hex')}`, mediaType: mediaTypeOf(get) || mediaType, size: get.body.length };
+    return { digest: `sha256:${createHash('sha256').update(get.body).digest('hex')}`, mediaType: mediaTypeOf(get) || mediaType, size: get.body.length };
   }
 
   /**
@@ -194,7 +194,7 @@ export class RegistryClient {
     const document = parseJson(response.body, () => malformedAnswer(this.host, `GET ${path}`, 'a manifest that is not JSON'));
     if (typeof document !== 'object' || document === null) throw malformedAnswer(this.host, `GET ${path}`, 'a manifest that is not a JSON object');
     const given = header(response, 'docker-content-digest');
-    const digest = given && isValidDigest(given) ? given : `sha256:${crypto.createHash('sha256').update(response.body).digest('hex')}`;
+    const digest = given && isValidDigest(given) ? given : `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
     return { document: document as ManifestDocument, mediaType: mediaTypeOf(response), digest, size: response.body.length };
   }
 

@@ -1,6 +1,5 @@
 // Registry credentials from the docker config, as docker finds them: credHelpers for the host, else the
 // credsStore, else `auths`. Helpers run with execFile (no shell), the server on stdin, never in argv.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FacetsError } from '../core/errors';
@@ -82,6 +81,8 @@ export function runCredentialHelper(name: string, server: string, options: Docke
   }
   const program = `docker-credential-${name}`;
   return new Promise((resolve, reject) => {
+    // Loaded here: only a credential helper needs child_process, and most runs have none.
+    const { execFile } = require('node:child_process') as typeof import('node:child_process');
     const child = execFile(program, ['get'], { env: { ...options.env, HOME: options.env.HOME ?? options.homedir }, timeout: options.helperTimeoutMs ?? 30_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) {
         const output = `${stdout}${stderr}`.trim();

@@ -1,9 +1,9 @@
 // HTTP to one registry: picks https/http once, applies TLS options, and retries what is safe to repeat.
 import axios, { AxiosInstance, AxiosResponse, Method } from 'axios';
-import fs from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import tls from 'node:tls';
+import { rootCertificates } from 'node:tls';
 import { FacetsError, usage } from '../core/errors';
 import { attemptLine, DEFAULT_REQUEST_DEADLINE_MS, formatDuration, statusLine, stopReason, type AttemptOutcome } from '../core/request-log';
 import { deadlinePassed, networkFailure } from './errors';
@@ -87,7 +87,7 @@ export class Transport {
     this.retries = options.retries ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 250;
     const loopback = isLoopbackHost(options.host);
-    const ca = options.caFile ? [...tls.rootCertificates, readCa(options.caFile)] : undefined;
+    const ca = options.caFile ? [...rootCertificates, readCa(options.caFile)] : undefined;
     this.http = axios.create({
       timeout: this.timeoutMs,
       responseType: 'arraybuffer',
@@ -233,7 +233,7 @@ function isRegistryAnswer(response: AxiosResponse<ArrayBuffer>): boolean {
 
 function readCa(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw usage(`cannot read the registry CA file ${file}: ${(error as Error).message}`, 'give the path of a PEM certificate file');
   }

@@ -1,5 +1,5 @@
 // Push's fast path: whether the registry already has, under the target tag, the image (or index) about to be pushed.
-import crypto from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { LocalImage } from '../docker/engine';
 import type { ImageSource } from '../registry/image-source/types';
 
@@ -16,7 +16,7 @@ export type PlatformConfigs = Array<{ platform: { os?: string; architecture?: st
 /** A source as the fast path compares it: an image's config digest is its image ID; an index is known by its own digest. */
 export function sourceImage(source: ImageSource): LocalImage {
   const { root } = source;
-  const id = root.kind === 'image' ? root.config.digest : root.original ? `sha256:${crypto.createHash('sha256').update(root.original).digest('hex')}` : '';
+  const id = root.kind === 'image' ? root.config.digest : root.original ? `sha256:${createHash('sha256').update(root.original).digest('hex')}` : '';
   const layers = root.kind === 'image' ? new Set(root.layers.map((l, i) => l.digest ?? l.file ?? String(i))).size : 0;
   return { id, repoTags: [], repoDigests: [], size: 0, layers };
 }

@@ -1,5 +1,5 @@
 // The branch an artifact was built from: --git-ref, else the CI provider's variables, else the repository's HEAD.
-import fs from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface GitRef {
@@ -42,7 +42,7 @@ export function gitRefFromRepository(cwd: string, env: Record<string, string | u
 
 const read = (file: string): string | null => {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     return null;
   }
@@ -50,10 +50,10 @@ const read = (file: string): string | null => {
 
 /** The repository's git directory found upward from cwd as git finds it; null = none; undefined = ask git (bare, other owner, other filesystem). */
 function findGitDir(cwd: string): string | null | undefined {
-  const start = fs.statSync(cwd);
+  const start = statSync(cwd);
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const dotGit = path.join(dir, '.git');
-    const stat = fs.statSync(dotGit, { throwIfNoEntry: false });
+    const stat = statSync(dotGit, { throwIfNoEntry: false });
     if (stat) {
       // git refuses a repository another user owns, and does not look across filesystems.
       if (stat.dev !== start.dev || (typeof process.getuid === 'function' && stat.uid !== process.getuid())) return undefined;
@@ -62,7 +62,7 @@ function findGitDir(cwd: string): string | null | undefined {
       return link ? path.resolve(dir, link[1].trim()) : undefined;
     }
     // A bare repository, where only git's own rules apply.
-    if (fs.existsSync(path.join(dir, 'HEAD')) && fs.existsSync(path.join(dir, 'objects'))) return undefined;
+    if (existsSync(path.join(dir, 'HEAD')) && existsSync(path.join(dir, 'objects'))) return undefined;
     if (path.dirname(dir) === dir) return null;
   }
 }
@@ -87,8 +87,8 @@ export function gitRefFromHeadFile(cwd: string): GitRef | null | undefined {
   // Worktrees keep their refs in the common directory; the reftable format keeps them where only git reads them.
   const common = read(path.join(gitDir, 'commondir'));
   const refsDir = common ? path.resolve(gitDir, common.trim()) : gitDir;
-  if (branch === '.invalid' || fs.existsSync(path.join(refsDir, 'reftable'))) return undefined;
-  if (fs.existsSync(path.join(refsDir, 'refs', 'heads', branch))) return { ref: branch, source: 'git' };
+  if (branch === '.invalid' || existsSync(path.join(refsDir, 'reftable'))) return undefined;
+  if (existsSync(path.join(refsDir, 'refs', 'heads', branch))) return { ref: branch, source: 'git' };
   const packed = read(path.join(refsDir, 'packed-refs'));
   return packed !== null && packed.split('\n').some((line) => line.endsWith(` refs/heads/${branch}`)) ? { ref: branch, source: 'git' } : null;
 }

@@ -1,5 +1,6 @@
-// One bundled file (dist/cli/facetsctl.js, `npm run build`) is what bin/facetsctl runs: axios, dockerode, kysely and
-// commander inside it; native better-sqlite3, fastify (serve), inquirer and ora (terminals) outside, loaded when used.
+// One bundled file (dist/cli/facetsctl.js, `npm run build`) is what bin/facetsctl runs: axios, dockerode, kysely,
+// commander and better-sqlite3's JavaScript inside it; better-sqlite3's native addon, fastify (serve), inquirer and ora
+// (terminals) outside, loaded when used.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,16 +20,16 @@ const { bundle, patchAxios } = require('../../scripts/bundle.js') as {
 const BUNDLE = path.join(repoRoot, 'dist', 'cli', 'facetsctl.js');
 const { open } = getInfra().registries;
 
-/** Runs bin/facetsctl with a preload that records every module file Node loaded. */
-function modulesLoaded(ws: Workspace, args: string[]): string[] {
+/** Runs bin/facetsctl with a preload that records every module file and built-in module Node loaded, and its stdout. */
+function modulesLoaded(ws: Workspace, args: string[], env: Record<string, string> = {}): string[] & { stdout: string } {
   const record = path.join(ws.dir, `modules-${Date.now()}.txt`);
   const r = spawnSync(process.execPath, ['--require', path.join(repoRoot, 'test', 'cli', 'fixtures', 'record-modules.js'), BIN, ...args], {
     cwd: ws.dir,
-    env: { PATH: process.env.PATH, HOME: ws.home, RECORD_MODULES_FILE: record, CI: 'true' },
+    env: { PATH: process.env.PATH, HOME: ws.home, RECORD_MODULES_FILE: record, CI: 'true', ...env },
     encoding: 'utf8',
   });
   expect(r.status).toBe(0);
-  return fs.readFileSync(record, 'utf8').split('\n');
+  return Object.assign(fs.readFileSync(record, 'utf8').split('\n'), { stdout: r.stdout });
 }
 
 describe('bin/facetsctl runs the bundle', () => {
@@ -45,10 +46,35 @@ describe('bin/facetsctl runs the bundle', () => {
     expect(loaded.filter((m) => m.includes(`${path.sep}node_modules${path.sep}`))).toEqual([]);
   });
 
-  test('a command on the embedded control plane loads better-sqlite3 (native) from node_modules, and nothing else from there', () => {
+  test('a command on the embedded control plane loads better-sqlite3\'s native addon from node_modules, and nothing else from there', () => {
     const loaded = modulesLoaded(ws, ['--json', 'artifacts', 'list', '--service', 'checkout']).filter((m) => m.includes(`${path.sep}node_modules${path.sep}`));
-    expect(loaded.length).toBeGreaterThan(0);
-    expect(loaded.filter((m) => !/node_modules[\\/](better-sqlite3|bindings|file-uri-to-path)[\\/]/.test(m))).toEqual([]);
+    expect(loaded).toEqual([path.join(repoRoot, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')]);
+  });
+});
+
+describe('an unchanged re-push (the fast path) loads only what it runs', () => {
+  let ws: Workspace;
+  let docker: Docker;
+  const image = `facetsctl-test/bundle-fast:${process.pid}-${Date.now().toString(36)}`;
+  beforeAll(async () => {
+    ws = makeWorkspace(shopBlueprint([{ name: 'open', uri: open.host }]), { DOCKER_HOST: getInfra().dockerHost });
+    expect((await ws.run(['ci', 'configure', '--registration-type', 'ENVIRONMENT', '--branch-rule', 'main=dev'])).code).toBe(0);
+    docker = new Docker({ socketPath: dockerSocketPath(getInfra()) });
+    await buildRandomImage(docker, image, { bytes: 10_000 });
+  });
+  afterAll(async () => {
+    await docker?.getImage(image).remove({ force: true }).catch(() => undefined);
+    ws?.remove();
+  });
+
+  test('no child process machinery (commander\'s executable subcommands, credential helpers), no perf_hooks (axios\' clock) and no package file but the SQLite addon', async () => {
+    const args = ['--json', 'push', image, '--service', 'cart', '--repository', uniqueRepo('bundle-fast'), '--tag', '1.0.0', '--git-ref', 'main'];
+    expect((await ws.run(args)).json()).toMatchObject({ pushed: true });
+    const loaded = modulesLoaded(ws, args, { DOCKER_HOST: getInfra().dockerHost });
+    expect(JSON.parse(loaded.stdout)).toMatchObject({ pushed: false, skipped: true });
+    expect(loaded).toContain('node:fs');
+    expect(loaded.filter((m) => /^node:(child_process|internal\/child_process|dgram|perf_hooks)$/.test(m))).toEqual([]);
+    expect(loaded.filter((m) => m.includes(`${path.sep}node_modules${path.sep}`))).toEqual([path.join(repoRoot, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')]);
   });
 });
 

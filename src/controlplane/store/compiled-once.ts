@@ -38,20 +38,25 @@ function templateOf(db: Kysely<Database>, count: number, build: (db: Kysely<Data
 }
 
 /**
- * `insert into table (…) values (…)`, with `on conflict do nothing` if asked, built once for each set of columns a row
- * has (in their order); true when the row went in.
+ * `insert into table (…) values (…)`, with `on conflict do nothing` if asked (or the insert `build` makes of a row), built
+ * once for each set of columns a row has (in their order); true when the row went in.
  */
-export function rowInsert<T extends keyof Database & string>(table: T, options: { ignoreConflict?: boolean } = {}) {
+export function rowInsert<T extends keyof Database & string>(
+  table: T,
+  options: { ignoreConflict?: boolean; build?: (db: Kysely<Database>, row: Insertable<Database[T]>) => Compilable<unknown> } = {},
+) {
   const byColumns = new Map<string, ReturnType<typeof compiledOnce>>();
+  const insert = (db: Kysely<Database>, row: Insertable<Database[T]>): Compilable<unknown> => {
+    if (options.build) return options.build(db, row);
+    const plain = db.insertInto(table).values(row as never);
+    return options.ignoreConflict ? plain.onConflict((oc) => oc.doNothing()) : plain;
+  };
   return async (db: Kysely<Database>, row: Insertable<Database[T]>): Promise<boolean> => {
     const columns = Object.keys(row);
     const key = columns.join(',');
     let statement = byColumns.get(key);
     if (!statement) {
-      statement = compiledOnce(columns.length, (kysely, markers) => {
-        const insert = kysely.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, markers[i]])) as never);
-        return options.ignoreConflict ? insert.onConflict((oc) => oc.doNothing()) : insert;
-      });
+      statement = compiledOnce(columns.length, (kysely, markers) => insert(kysely, Object.fromEntries(columns.map((c, i) => [c, markers[i]])) as Insertable<Database[T]>));
       byColumns.set(key, statement);
     }
     const result = await statement(db, Object.values(row));

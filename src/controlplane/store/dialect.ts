@@ -1,6 +1,7 @@
 // The few places where SQLite and PostgreSQL need different SQL, kept together so the rest of the store stays portable.
 import { createHash } from 'node:crypto';
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Insertable, type Kysely } from 'kysely';
+import type { Database } from './schema';
 
 export const isPostgres = (db: Kysely<any>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
@@ -31,4 +32,23 @@ export function advisoryLockKey(name: string): string {
  */
 export async function lockForTransaction(db: Kysely<any>, name: string): Promise<void> {
   if (isPostgres(db)) await sql`select pg_advisory_xact_lock(${advisoryLockKey(name)}::bigint)`.execute(db);
+}
+
+/**
+ * Inserts the artifact row unless one with its identity is stored. On SQLite, INSERT ... ON CONFLICT DO NOTHING rewrites
+ * sqlite_sequence (autoincrement) even when it inserts nothing, so every unchanged re-push wrote and synced the database;
+ * INSERT ... SELECT ... WHERE NOT EXISTS, under the write lock of BEGIN IMMEDIATE, writes nothing then.
+ */
+export function artifactInsert(db: Kysely<Database>, row: Insertable<Database['artifacts']>) {
+  if (isPostgres(db)) return db.insertInto('artifacts').values(row).onConflict((oc) => oc.doNothing());
+  const columns = (Object.keys(row) as Array<keyof typeof row>).filter((c) => row[c] !== undefined);
+  const stored = db
+    .selectFrom('artifacts')
+    .select(sql<number>`1`.as('stored'))
+    .where('ci_name', '=', row.ci_name)
+    .where('identity_key', '=', row.identity_key)
+    .where('registration_type', '=', row.registration_type)
+    .where('registration_key', '=', row.registration_key);
+  const values = db.selectNoFrom(columns.map((c) => sql`${row[c]}`.as(c))).where(({ not, exists }) => not(exists(stored)));
+  return db.insertInto('artifacts').columns(columns).expression(values);
 }

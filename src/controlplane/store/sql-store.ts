@@ -4,7 +4,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Artifact, CiConfig, CiIntegration, HistoryEvent, ImageStrategy, Override, Project, RegistrationType } from '../../core/model';
 import { rowInsert } from './compiled-once';
 import { deleteCiConfig, findIntegrationConfig, findStoredCiConfig, saveCiConfig } from './ci-configs';
-import { environmentLockName, isPostgres, lockForTransaction } from './dialect';
+import { artifactInsert, environmentLockName, isPostgres, lockForTransaction } from './dialect';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
 import { insertArtifactRecorded } from './postgres-registration';
@@ -15,7 +15,7 @@ import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, IntegrationCon
 type ArtifactRow = Selectable<Database['artifacts']>;
 
 // What every registration writes, built once (compiled-once.ts).
-const insertArtifactRow = rowInsert('artifacts', { ignoreConflict: true });
+const insertArtifactRow = rowInsert('artifacts', { build: artifactInsert });
 const insertTagRow = rowInsert('artifact_tags', { ignoreConflict: true });
 const insertEventRow = rowInsert('events');
 

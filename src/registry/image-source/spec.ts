@@ -1,6 +1,6 @@
 // Source names as skopeo writes them (docker-archive:FILE[:REF], oci-archive:FILE[:REF], oci:DIR[:REF]), told apart
 // without loading the readers: the CLI asks on every push.
-import fs from 'node:fs';
+import { existsSync } from 'node:fs';
 import { usage } from '../../core/errors';
 import { isValidTag } from '../../core/image-reference';
 
@@ -28,9 +28,9 @@ export function sourceSpecTag(spec: string): string | undefined {
 /** `path[:ref]`: the longest prefix that exists is the path (paths may hold ":"), the rest the reference. */
 export function splitReference(rest: string): { file: string; ref?: string } {
   if (!rest) throw usage('an image source needs a path', 'e.g. docker-archive:./app.tar or oci:./layout:1.0');
-  if (fs.existsSync(rest)) return { file: rest };
+  if (existsSync(rest)) return { file: rest };
   for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
-    if (fs.existsSync(rest.slice(0, i))) return { file: rest.slice(0, i), ref: rest.slice(i + 1) || undefined };
+    if (existsSync(rest.slice(0, i))) return { file: rest.slice(0, i), ref: rest.slice(i + 1) || undefined };
   }
   return { file: rest };
 }
