@@ -24,6 +24,9 @@ const timer = setInterval(() => {
 parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
 
+/** Resolved when the worker starts, from where this module runs (named by a variable: the CLI bundle has its JavaScript). */
+const DRIVER = 'better-sqlite3';
+
 export interface Checkpointer {
   /** Stops the worker after its checkpoint in progress, if any; the store's own close checkpoints what is left. */
   stop(): Promise<void>;
@@ -31,7 +34,7 @@ export interface Checkpointer {
 
 /** Starts the worker on `file` (a WAL database that exists); `onError` hears a checkpoint that failed otherwise than busy. */
 export function startCheckpointer(file: string, onError: (message: string) => void = () => undefined): Checkpointer {
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: require.resolve('better-sqlite3'), intervalMs: CHECKPOINT_INTERVAL_MS } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: require.resolve(DRIVER), intervalMs: CHECKPOINT_INTERVAL_MS } });
   worker.on('message', (m: { error?: string }) => m.error && onError(m.error));
   worker.on('error', (e) => onError(e.message));
   // An idle serve must still be able to exit on its own.
