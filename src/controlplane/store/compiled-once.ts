@@ -37,6 +37,16 @@ function templateOf(db: Kysely<Database>, count: number, build: (db: Kysely<Data
   return { compiled, slots };
 }
 
+/** Statements by shape (e.g. the columns a row has), each made on the first use of its shape. */
+export function byShape<S>(): (shape: string, make: () => S) => S {
+  const made = new Map<string, S>();
+  return (shape, make) => {
+    let statement = made.get(shape);
+    if (statement === undefined) made.set(shape, (statement = make()));
+    return statement;
+  };
+}
+
 /**
  * `insert into table (…) values (…)`, with `on conflict do nothing` if asked (or the insert `build` makes of a row), built
  * once for each set of columns a row has (in their order); true when the row went in.
@@ -45,7 +55,7 @@ export function rowInsert<T extends keyof Database & string>(
   table: T,
   options: { ignoreConflict?: boolean; build?: (db: Kysely<Database>, row: Insertable<Database[T]>) => Compilable<unknown> } = {},
 ) {
-  const byColumns = new Map<string, ReturnType<typeof compiledOnce>>();
+  const statementFor = byShape<ReturnType<typeof compiledOnce>>();
   const insert = (db: Kysely<Database>, row: Insertable<Database[T]>): Compilable<unknown> => {
     if (options.build) return options.build(db, row);
     const plain = db.insertInto(table).values(row as never);
@@ -53,12 +63,9 @@ export function rowInsert<T extends keyof Database & string>(
   };
   return async (db: Kysely<Database>, row: Insertable<Database[T]>): Promise<boolean> => {
     const columns = Object.keys(row);
-    const key = columns.join(',');
-    let statement = byColumns.get(key);
-    if (!statement) {
-      statement = compiledOnce(columns.length, (kysely, markers) => insert(kysely, Object.fromEntries(columns.map((c, i) => [c, markers[i]])) as Insertable<Database[T]>));
-      byColumns.set(key, statement);
-    }
+    const statement = statementFor(columns.join(','), () =>
+      compiledOnce(columns.length, (kysely, markers) => insert(kysely, Object.fromEntries(columns.map((c, i) => [c, markers[i]])) as Insertable<Database[T]>)),
+    );
     const result = await statement(db, Object.values(row));
     return Number(result.numAffectedRows ?? 0) === 1;
   };

@@ -2,7 +2,7 @@
 // WITH clauses): one round trip instead of three. The tag and the event are inserted from the artifact's own insert,
 // so nothing at all is written when the artifact's unique key is taken.
 import { sql, type Insertable, type Kysely } from 'kysely';
-import { compiledOnce } from './compiled-once';
+import { byShape, compiledOnce } from './compiled-once';
 import type { Database } from './schema';
 
 type ArtifactRow = Insertable<Database['artifacts']>;
@@ -17,7 +17,7 @@ const EVENT_TYPES: Record<(typeof EVENT_COLUMNS)[number], 'text' | 'integer'> = 
 };
 
 /** Statements by the artifact row's columns and whether a tag goes in. */
-const statements = new Map<string, ReturnType<typeof build>>();
+const statementFor = byShape<ReturnType<typeof build>>();
 
 function build(artifactColumns: string[], tagged: boolean) {
   const typed = (value: string, type: 'text' | 'integer') => (type === 'integer' ? sql`cast(${value} as integer)` : sql`cast(${value} as text)`);
@@ -49,9 +49,7 @@ function build(artifactColumns: string[], tagged: boolean) {
 /** Inserts the artifact with its tag (if any) and its event; false, and nothing written, when the artifact was there. */
 export async function insertArtifactRecorded(db: Kysely<Database>, artifact: ArtifactRow, tag: TagRow | null, event: EventRow): Promise<boolean> {
   const columns = Object.keys(artifact);
-  const key = `${columns.join(',')}|${tag ? 'tagged' : ''}`;
-  let statement = statements.get(key);
-  if (!statement) statements.set(key, (statement = build(columns, tag !== null)));
+  const statement = statementFor(`${columns.join(',')}|${tag ? 'tagged' : ''}`, () => build(columns, tag !== null));
   const values = [...Object.values(artifact), ...(tag ? TAG_COLUMNS.map((c) => tag[c]) : []), ...EVENT_COLUMNS.map((c) => event[c])];
   const { rows } = await statement(db, values);
   return rows[0]?.inserted === 1;

@@ -34,10 +34,13 @@ export function preparingPool(pool: Pool): PostgresPool {
       const query = (text: unknown, parameters?: ReadonlyArray<unknown>): unknown => {
         if (typeof text !== 'string') return client.query(text as never);
         const prepared = preparedOf(client);
-        trackTransaction(prepared, text);
         const name = nameOf(prepared, text);
         const values = parameters ? [...parameters] : [];
-        if (name === undefined) return client.query(text, values);
+        if (name === undefined) {
+          // Only unnamed texts can be transaction control (it is never prepared): the hot named ones skip the test.
+          trackTransaction(prepared, text);
+          return client.query(text, values);
+        }
         return client.query({ name, text, values }).catch((e: unknown) => {
           if (!isStalePlan(e)) throw e;
           forget(prepared);

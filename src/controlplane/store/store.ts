@@ -27,13 +27,13 @@ export interface DeletedCiConfig {
   previous: CiConfig | null;
 }
 
-/** A stored CI/CD configuration and what it is at: a write names the `id` and `revision` it read. */
 /** A service's integration and the configuration it routes by: its own (SERVICE_CI), the project's (PROJECT_CI), none (MANUAL). */
 export interface IntegrationConfig {
   integration: CiIntegration;
   config: CiConfig | null;
 }
 
+/** A stored CI/CD configuration and what it is at: a write names the `id` and `revision` it read. */
 export interface StoredCiConfig {
   config: CiConfig;
   /** A configuration deleted and made again gets a new id, so an old revision number never matches it. */

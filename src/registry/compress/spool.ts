@@ -5,6 +5,12 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 
+/** Bytes per read of a blob's file on its way to the registry: fewer, larger writes to the socket. */
+export const READ_BYTES = 1024 * 1024;
+
+/** A blob's file, read for an upload. */
+export const openBlobFile = (file: string): fs.ReadStream => fs.createReadStream(file, { highWaterMark: READ_BYTES });
+
 /** Compressed bytes a push keeps in memory by default: the layers of most images, uploaded without a file. */
 export const MEMORY_BYTES = 64 * 1024 * 1024;
 
@@ -52,7 +58,7 @@ export class Spool {
 
   /** The compressed layer from its start, as often as asked (each attempt of its upload). */
   open(): Readable {
-    if (this.out) return fs.createReadStream(this.file, { highWaterMark: 1024 * 1024 });
+    if (this.out) return openBlobFile(this.file);
     return Readable.from(this.members, { objectMode: false });
   }
 

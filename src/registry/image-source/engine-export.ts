@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { FacetsError } from '../../core/errors';
 import { gzipLayer, type GzipOptions } from '../compress/gzip-layer';
-import { MEMORY_BYTES, MemoryBudget } from '../compress/spool';
+import { MEMORY_BYTES, MemoryBudget, openBlobFile } from '../compress/spool';
 import { dockerArchiveImage } from './docker-archive';
 import type { FileStore } from './file-store';
 import { normalise } from './tar-index';
@@ -110,7 +110,7 @@ async function prepare(entry: Readable, file: string, options: Omit<ExportOption
     }
   })();
   await pipeline(hashed, fs.createWriteStream(file));
-  return { open: () => fs.createReadStream(file, { highWaterMark: 1024 * 1024 }), digest: `sha256:${hash.digest('hex')}`, size, compression };
+  return { open: () => openBlobFile(file), digest: `sha256:${hash.digest('hex')}`, size, compression };
 }
 
 /** The small entries as a FileStore (large ones are never read from it: they are prepared). */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { usage } from '../../core/errors';
+import { openBlobFile, READ_BYTES } from '../compress/spool';
 import { indexTar, normalise, type TarEntry } from './tar-index';
 
 export interface FileStore {
@@ -38,7 +39,7 @@ export function directoryStore(name: string, dir: string): FileStore {
     name,
     has: async (file) => fs.promises.stat(full(file)).then((s) => s.isFile(), () => false),
     size: async (file) => (await fs.promises.stat(full(file))).size,
-    open: (file) => fs.createReadStream(full(file), { highWaterMark: 1024 * 1024 }),
+    open: (file) => openBlobFile(full(file)),
     read: async (file) => {
       try {
         return await fs.promises.readFile(full(file));
@@ -59,7 +60,7 @@ export async function tarStore(name: string, archive: string): Promise<FileStore
   const open = (file: string): Readable => {
     const { offset, size } = entry(file);
     // createReadStream's end is inclusive; an empty file must read nothing.
-    return size === 0 ? Readable.from([]) : fs.createReadStream(archive, { start: offset, end: offset + size - 1, highWaterMark: 1024 * 1024 });
+    return size === 0 ? Readable.from([]) : fs.createReadStream(archive, { start: offset, end: offset + size - 1, highWaterMark: READ_BYTES });
   };
   return {
     name,
