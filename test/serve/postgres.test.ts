@@ -174,11 +174,19 @@ describe('serve token --database mints an admin token on the PostgreSQL database
 });
 
 describe('pool size and TLS are settable', () => {
-  const connections = async (ssl?: boolean) =>
+  /** serve's connections: its pool's, and (listening: true) the one that listens for changes (read cache). */
+  const connections = async (ssl?: boolean, listening = false) =>
     (await database.query<{ n: string }>(
-      `select count(*) as n from pg_stat_activity a join pg_stat_ssl s on s.pid = a.pid where a.datname = $1 and a.pid <> pg_backend_pid()${ssl === undefined ? '' : ` and s.ssl = ${ssl}`}`,
-      [database.name],
+      `select count(*) as n from pg_stat_activity a join pg_stat_ssl s on s.pid = a.pid where a.datname = $1 and a.pid <> pg_backend_pid()
+         and (a.query like 'listen %') = $2${ssl === undefined ? '' : ` and s.ssl = ${ssl}`}`,
+      [database.name, listening],
     )).map((r) => Number(r.n))[0];
+
+  /** The listening connection, once it is up (it connects beside the start, not before it). */
+  const listeners = async (ssl?: boolean) => {
+    for (let tries = 0; tries < 100 && (await connections(ssl, true)) === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    return connections(ssl, true);
+  };
 
   test('--database-pool 1: a burst of concurrent requests uses one connection', async () => {
     const server = await spawnServe({ blueprint: project.blueprint, db: project.db, database: `${database.url}`, env: REGISTRY_CREDENTIALS_ENV, extraArgs: ['--database-pool', '1'] });
@@ -186,6 +194,7 @@ describe('pool size and TLS are settable', () => {
     const client = new HttpControlPlane({ baseUrl: server.url, username: 'admin', token: server.adminToken, retries: 0 });
     await Promise.all(Array.from({ length: 24 }, () => client.listCiIntegrations('shop')));
     expect(await connections()).toBe(1);
+    expect(await listeners()).toBe(1);
   });
 
   test('sslmode=verify-full with the server certificate: every connection is TLS; sslmode=disable: none is', async () => {
@@ -194,12 +203,14 @@ describe('pool size and TLS are settable', () => {
     tls.searchParams.set('sslrootcert', getInfra().postgres.caFile);
     await start(tls.toString());
     expect(await connections(true)).toBeGreaterThan(0);
+    expect(await listeners(true)).toBe(1);
     expect(await connections(false)).toBe(0);
     await Promise.all(servers.splice(0).map((s) => s.stop()));
     const plain = new URL(database.url);
     plain.searchParams.set('sslmode', 'disable');
     await start(plain.toString());
     expect(await connections(true)).toBe(0);
+    expect(await listeners(false)).toBe(1);
     expect(await connections(false)).toBeGreaterThan(0);
   });
 });

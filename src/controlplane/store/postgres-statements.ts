@@ -2,6 +2,7 @@
 // of times, so each connection prepares them once, by name, and the server keeps their plans for that connection.
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
+import type { OwnWrites } from './postgres-changes';
 
 /** Distinct SQL texts one connection keeps prepared; further texts (long `in (…)` lists) run unnamed. */
 export const PREPARED_PER_CONNECTION = 256;
@@ -20,9 +21,18 @@ interface Prepared {
   inTransaction: boolean;
 }
 
-/** The pool kysely is handed: each connection's statements prepared by name, once per connection. */
-export function preparingPool(pool: Pool): PostgresPool {
+/**
+ * The pool kysely is handed: each connection's statements prepared by name, once per connection. `ownWrites` hears
+ * each statement (serve's read cache, postgres-changes.ts).
+ */
+export function preparingPool(pool: Pool, ownWrites?: OwnWrites): PostgresPool {
   const kept = new WeakMap<PoolClient, Prepared>();
+  const trackers = new WeakMap<PoolClient, ReturnType<OwnWrites['connection']>>();
+  const trackerOf = (client: PoolClient) => {
+    let tracker = trackers.get(client);
+    if (!tracker) trackers.set(client, (tracker = ownWrites!.connection()));
+    return tracker;
+  };
   const preparedOf = (client: PoolClient): Prepared => {
     let prepared = kept.get(client);
     if (!prepared) kept.set(client, (prepared = { names: new Map(), generation: 0, inTransaction: false }));
@@ -31,8 +41,14 @@ export function preparingPool(pool: Pool): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
+      const tracker = ownWrites && trackerOf(client);
       const query = (text: unknown, parameters?: ReadonlyArray<unknown>): unknown => {
         if (typeof text !== 'string') return client.query(text as never);
+        const ran = tracker?.(text);
+        if (ran === undefined) return run(text, parameters);
+        return (run(text, parameters) as Promise<unknown>).finally(ran);
+      };
+      const run = (text: string, parameters?: ReadonlyArray<unknown>): unknown => {
         const prepared = preparedOf(client);
         const name = nameOf(prepared, text);
         const values = parameters ? [...parameters] : [];

@@ -7,7 +7,9 @@ import { FacetsError } from '../../core/errors';
 import { tableExists } from './dialect';
 import { migrate, schemaIsCurrent } from './migrate';
 import { UnreachableMappingDriver, unreachableDatabase } from './postgres-errors';
+import { listenForChanges } from './postgres-changes';
 import { isStalePlan, preparingPool } from './postgres-statements';
+import { ReadCache } from './read-cache';
 import type { Database } from './schema';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
@@ -23,6 +25,11 @@ export interface OpenPostgresOptions {
   existingOnly?: { hint: string };
   /** Called with each statement run (SQL and parameters). */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;
+  /**
+   * A long-running process (serve): tokens and routing configuration read once until a write anywhere changes them
+   * (read-cache.ts, postgres-changes.ts); the function hears each loss of the connection that listens for those writes.
+   */
+  cacheReads?: (lost: string) => void;
 }
 
 /** The connection string without its password, for messages and the start-up banner. */
@@ -95,7 +102,8 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   pool.on('error', () => undefined);
   const onQuery = options.onQuery;
   const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
-  const db = new Kysely<Database>({ dialect: new ReportingDialect({ pool: preparingPool(pool) }, where), ...(log && { log }) });
+  const changes = options.cacheReads ? listenForChanges(url, options.cacheReads) : undefined;
+  const db = new Kysely<Database>({ dialect: new ReportingDialect({ pool: preparingPool(pool, changes?.ownWrites) }, where), ...(log && { log }) });
   try {
     if (options.existingOnly && !(await tableExists(db, 'api_tokens'))) {
       throw new FacetsError('USAGE', `${where} is not a facetsctl database (no api_tokens table)`, options.existingOnly.hint, { db: where });
@@ -107,10 +115,13 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
       });
     }
   } catch (e) {
-    await db.destroy();
+    await Promise.all([db.destroy(), changes?.close()]);
     throw e instanceof FacetsError ? e : unreachableDatabase(where, e);
   }
-  return new SqlStore(db, readCommittedTransaction(db), () => db.destroy());
+  const close = async () => {
+    await Promise.all([db.destroy(), changes?.close()]);
+  };
+  return new SqlStore(db, readCommittedTransaction(db), close, changes ? new ReadCache(changes.stamp) : undefined);
 }
 
 /**

@@ -8,6 +8,7 @@ import { artifactInsert, environmentLockName, isPostgres, lockForTransaction } f
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
 import { insertArtifactRecorded } from './postgres-registration';
+import type { ReadCache } from './read-cache';
 import { artifactIdentity, fromArtifact, fromEvent, toApiToken, toArtifact, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
 import type { ApiToken, ArtifactKey, DeletedCiConfig, EventQuery, IntegrationConfig, OverrideState, Store, StoredCiConfig } from './store';
@@ -28,11 +29,13 @@ export class SqlStore implements Store {
     /** null inside a transaction: nested calls join it. */
     private readonly runTransaction: TransactionRunner | null,
     private readonly onClose: () => Promise<void> = async () => {},
+    /** serve's (read-cache.ts); inside a transaction, the view that keeps nothing it loads. */
+    private readonly cache?: ReadCache,
   ) {}
 
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (!this.runTransaction) return fn(this);
-    return this.runTransaction((trx) => fn(new SqlStore(trx, null)));
+    return this.runTransaction((trx) => fn(new SqlStore(trx, null, undefined, this.cache?.inTransaction())));
   }
 
   async syncLayout(project: Project, at: string): Promise<void> {
@@ -70,7 +73,8 @@ export class SqlStore implements Store {
   }
 
   findIntegrationConfig(project: string, resourceName: string): Promise<IntegrationConfig | null> {
-    return findIntegrationConfig(this.db, project, resourceName);
+    const read = () => findIntegrationConfig(this.db, project, resourceName);
+    return this.cache ? this.cache.read(`integration\0${project}\0${resourceName}`, read) : read();
   }
 
   async findIntegrationByCiName(ciName: string): Promise<CiIntegration | null> {
@@ -286,9 +290,9 @@ export class SqlStore implements Store {
     return toApiToken(row);
   }
 
-  async findApiTokens(username: string): Promise<ApiToken[]> {
-    const rows = await this.db.selectFrom('api_tokens').selectAll().where('username', '=', username).orderBy('created_at').execute();
-    return rows.map(toApiToken);
+  findApiTokens(username: string): Promise<ApiToken[]> {
+    const read = async () => (await this.db.selectFrom('api_tokens').selectAll().where('username', '=', username).orderBy('created_at').execute()).map(toApiToken);
+    return this.cache ? this.cache.read(`tokens\0${username}`, read) : read();
   }
 
   async countApiTokens(): Promise<number> {

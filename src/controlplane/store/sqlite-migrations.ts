@@ -1,7 +1,9 @@
 // Versioned schema of the store, SQLite and PostgreSQL alike (dialect.ts holds the differences), applied in order when
 // the store opens (migrate.ts). Never change what a shipped migration does: add one.
 import { sql, type Kysely, type Migration } from 'kysely';
-import { autoKey } from './dialect';
+import { autoKey, isPostgres } from './dialect';
+import { NOTIFY_FUNCTION, notifyTrigger } from './change-notifications';
+import { WATCHED_TABLES } from './read-cache';
 
 const initial: Migration = {
   async up(db: Kysely<any>) {
@@ -190,10 +192,23 @@ const revisionsAndClaims: Migration = {
   },
 };
 
+/**
+ * serve's read cache (read-cache.ts) on PostgreSQL: every statement that writes a table it reads from notifies the
+ * other instances on commit. SQLite needs nothing stored: each connection makes temp triggers of its own.
+ */
+const changeNotifications: Migration = {
+  async up(db: Kysely<any>) {
+    if (!isPostgres(db)) return;
+    await sql.raw(NOTIFY_FUNCTION).execute(db);
+    for (const table of WATCHED_TABLES) await sql.raw(notifyTrigger(table)).execute(db);
+  },
+};
+
 /** By name, in the order they apply; tests open a database with a prefix of them to build an older schema. */
 export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_query_indexes': queryIndexes,
   '0003_artifact_tags': artifactTags,
   '0004_revisions_and_claims': revisionsAndClaims,
+  '0005_change_notifications': changeNotifications,
 };

@@ -9,6 +9,8 @@ import type { Database } from './schema';
 import { BusyRetryingDriver, DEFAULT_LOCK_TIMEOUT_MS, isBusy, lockedError, retryBusy, type LockWait } from './sqlite-busy';
 import { migrate, schemaIsCurrent } from './migrate';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
+import { ReadCache } from './read-cache';
+import { sqliteChangeStamp } from './sqlite-changes';
 import { cachingStatements } from './sqlite-statements';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
@@ -23,6 +25,8 @@ export interface OpenStoreOptions {
    * the function hears a checkpoint that failed. A command's short run leaves them to SQLite's commits.
    */
   checkpointInBackground?: (failure: string) => void;
+  /** A long-running process (serve): tokens and routing configuration read once until they change (read-cache.ts). */
+  cacheReads?: boolean;
 }
 
 /** kysely's SQLite dialect on one connection, with SQLITE_BUSY retried outside transactions. */
@@ -70,10 +74,16 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     checkpointer = startCheckpointer(dbPath, options.checkpointInBackground);
   }
-  return new SqlStore(db, transaction, async () => {
-    await checkpointer?.stop();
-    await db.destroy();
-  });
+  const cache = options.cacheReads ? new ReadCache(sqliteChangeStamp(connection)) : undefined;
+  return new SqlStore(
+    db,
+    transaction,
+    async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+    cache,
+  );
 }
 
 const NEWER_DATABASE_HINT = 'the database may be from a newer facetsctl; use a matching version or another --db';
