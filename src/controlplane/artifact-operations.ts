@@ -1,4 +1,5 @@
-// Registering, listing and promoting artifacts; each write is one transaction that re-reads inside.
+// Registering, listing and promoting artifacts; each write is one transaction that re-reads inside, but a new image
+// registered to a service that has its integration, which one atomic write stores.
 import { checkFreestyleUrl } from '../core/artifact-url';
 import { registrationTargets } from '../core/ci-config';
 import { configureCommand, deliveryCommand } from '../core/delivery';
@@ -8,13 +9,13 @@ import { ARTIFACT_TYPES, type Artifact, type ArtifactType, type CiConfig, type C
 import { checkPolicy } from '../core/policy';
 import { nextAfter, validatePromotion } from '../core/promotion';
 import { registryHolding } from '../core/registry-match';
-import { planRegistration } from '../core/registration';
+import { planRegistration, registrationRefusal } from '../core/registration';
 import { targetNoun } from '../core/routing';
 import { routingIntegration } from './ci-operations';
 import { newEvent, now, paging, type ServiceContext } from './context';
 import { monotonicId } from './ids';
 import { artifactIdentity } from './store/rows';
-import type { Store } from './store/store';
+import type { IntegrationConfig, Store } from './store/store';
 import type { ArtifactQuery, PromoteRequest, RegisterRequest, RegisterResult } from './types';
 
 interface ParsedUri {
@@ -58,42 +59,82 @@ export async function registerArtifact(ctx: ServiceContext, request: RegisterReq
   const uri = parseArtifactUri(request.artifactUri, artifactType);
   const registry = registryFor(ctx, project, request.registry, uri.repository);
   const metadata = { ...(request.metadata ?? {}) };
+  const plan = (routing: { integration: CiIntegration; config: CiConfig }) => plannedRegistration(ctx, request, routing, { uri, artifactType, registry, metadata });
 
+  // The common case needs no transaction: the service's integration exists (serve keeps it in memory with its
+  // configuration) and the image is new, so the one write that stores the artifact with its event (atomic by itself)
+  // is all there is. A config changed meanwhile routes it as a registration made just before the change would be.
+  const known = routingOf(request, await ctx.store.findIntegrationConfig(request.project, request.service));
+  if (known) {
+    const planned = plan(known);
+    const created = await ctx.store.insertArtifactRecorded(planned.artifact, recordedEvent(ctx, request, planned.artifact, planned.event));
+    // Registered already: the artifact there gains the tag, if new, in a transaction that reads it.
+    const artifact = created
+      ? planned.artifact
+      : await ctx.store.transaction(async (store) => {
+          const existing = await store.findArtifact(artifactKey(planned.artifact));
+          return existing && tagRegistered(ctx, store, request, existing, planned.artifact, planned.event.details);
+        });
+    if (artifact) return { artifact, ciName: known.integration.ciName, created, routedTo: artifact.registrationValue, rule: artifact.appliedRule };
+  }
+  // Else (no integration yet, or the artifact vanished meanwhile): read again and write in one transaction.
   return ctx.store.transaction(async (store) => {
-    const { integration, config } = await routingIntegration(ctx, store, request.project, request.service, 'register an artifact');
-    if (request.target.kind !== 'metadata') checkTarget(ctx, request.project, request.target.kind, request.target.value);
-    const { registrationValue, rule } = planRegistration(config, {
-      kind: request.target.kind,
-      value: request.target.kind === 'metadata' ? undefined : request.target.value,
-      metadata,
-      tag: uri.tag,
-      requireRoute: request.requireRoute,
-    }, { service: request.service, strategy: integration.strategy });
-    const artifact: Artifact = {
-      id: monotonicId('art'),
-      ciName: integration.ciName,
-      artifactUri: uri.artifactUri,
-      digest: uri.digest,
-      tag: uri.tag,
-      tags: uri.tag === null ? [] : [uri.tag],
-      artifactType,
-      registry,
-      registrationType: config.registrationType,
-      registrationValue,
-      externalId: request.externalId ?? null,
-      description: request.description ?? null,
-      metadata,
-      appliedRule: rule,
-      promoted: false,
-      promotedFrom: null,
-      createdAt: now(ctx),
-      createdBy: ctx.identity.username,
-    };
-    const event = { kind: 'REGISTERED' as const, details: { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule } };
-    const stored = await insertRecorded(ctx, store, request, artifact, { ...event, summary: (to) => `registered ${artifact.artifactUri} to ${to ?? 'nowhere (unrouted)'}` });
+    const routing = await routingIntegration(ctx, store, request.project, request.service, REGISTER_ACTION);
+    const { artifact, event } = plan(routing);
+    const stored = await insertRecorded(ctx, store, request, artifact, event);
     const tagged = stored.created ? stored.artifact : await tagRegistered(ctx, store, request, stored.artifact, artifact, event.details);
-    return { artifact: tagged, ciName: integration.ciName, created: stored.created, routedTo: tagged.registrationValue, rule: tagged.appliedRule };
+    return { artifact: tagged, ciName: routing.integration.ciName, created: stored.created, routedTo: tagged.registrationValue, rule: tagged.appliedRule };
   });
+}
+
+const REGISTER_ACTION = 'register an artifact';
+
+/** What routingIntegration answers for an integration read already; null for none yet (made in the transaction). */
+function routingOf(request: RegisterRequest, found: IntegrationConfig | null): { integration: CiIntegration; config: CiConfig } | null {
+  if (!found) return null;
+  const refusal = registrationRefusal(request.project, found.integration.resourceName, found.integration.strategy, found.config, REGISTER_ACTION);
+  if (refusal) throw refusal;
+  return { integration: found.integration, config: found.config! };
+}
+
+/** The artifact a registration stores, routed by `routing`, and the details of its history event. */
+function plannedRegistration(
+  ctx: ServiceContext,
+  request: RegisterRequest,
+  { integration, config }: { integration: CiIntegration; config: CiConfig },
+  given: { uri: ParsedUri; artifactType: ArtifactType; registry: string | null; metadata: Record<string, string> },
+) {
+  const { uri, metadata } = given;
+  if (request.target.kind !== 'metadata') checkTarget(ctx, request.project, request.target.kind, request.target.value);
+  const { registrationValue, rule } = planRegistration(config, {
+    kind: request.target.kind,
+    value: request.target.kind === 'metadata' ? undefined : request.target.value,
+    metadata,
+    tag: uri.tag,
+    requireRoute: request.requireRoute,
+  }, { service: request.service, strategy: integration.strategy });
+  const artifact: Artifact = {
+    id: monotonicId('art'),
+    ciName: integration.ciName,
+    artifactUri: uri.artifactUri,
+    digest: uri.digest,
+    tag: uri.tag,
+    tags: uri.tag === null ? [] : [uri.tag],
+    artifactType: given.artifactType,
+    registry: given.registry,
+    registrationType: config.registrationType,
+    registrationValue,
+    externalId: request.externalId ?? null,
+    description: request.description ?? null,
+    metadata,
+    appliedRule: rule,
+    promoted: false,
+    promotedFrom: null,
+    createdAt: now(ctx),
+    createdBy: ctx.identity.username,
+  };
+  const details = { artifactId: artifact.id, ciName: artifact.ciName, registrationType: artifact.registrationType, registrationValue, rule };
+  return { artifact, event: { kind: 'REGISTERED' as const, details, summary: (to: string | null) => `registered ${artifact.artifactUri} to ${to ?? 'nowhere (unrouted)'}` } };
 }
 
 /**
@@ -140,24 +181,36 @@ function eventPlace(type: RegistrationType, value: string | null): { environment
  * URI, registration) returns the existing artifact instead. The insert goes first and the unique index has the last
  * word: the row is read only when it was there (a registration repeated, or a concurrent one).
  */
-async function insertRecorded(
-  ctx: ServiceContext,
-  store: Store,
-  request: { project: string; service: string },
-  artifact: Artifact,
-  event: { kind: 'REGISTERED' | 'PROMOTED'; summary: (where: string | null) => string; details: Record<string, unknown> },
-): Promise<{ artifact: Artifact; created: boolean }> {
+const artifactKey = (artifact: Artifact) => ({
+  ciName: artifact.ciName,
+  identity: artifactIdentity(artifact),
+  registrationType: artifact.registrationType,
+  registrationValue: artifact.registrationValue,
+});
+
+type ArtifactEvent = { kind: 'REGISTERED' | 'PROMOTED'; summary: (where: string | null) => string; details: Record<string, unknown> };
+
+/** The history event of a new artifact, at the place it went (eventPlace). */
+function recordedEvent(ctx: ServiceContext, request: { project: string; service: string }, artifact: Artifact, event: ArtifactEvent) {
   const place = eventPlace(artifact.registrationType, artifact.registrationValue);
-  const recorded = newEvent(ctx, event.kind, {
+  return newEvent(ctx, event.kind, {
     project: request.project,
     resourceName: request.service,
     environment: place.environment,
     summary: event.summary(place.label),
     details: { ...event.details, ...place.details },
   });
-  if (await store.insertArtifactRecorded(artifact, recorded)) return { artifact, created: true };
-  const key = { ciName: artifact.ciName, identity: artifactIdentity(artifact), registrationType: artifact.registrationType, registrationValue: artifact.registrationValue };
-  const winner = await store.findArtifact(key);
+}
+
+async function insertRecorded(
+  ctx: ServiceContext,
+  store: Store,
+  request: { project: string; service: string },
+  artifact: Artifact,
+  event: ArtifactEvent,
+): Promise<{ artifact: Artifact; created: boolean }> {
+  if (await store.insertArtifactRecorded(artifact, recordedEvent(ctx, request, artifact, event))) return { artifact, created: true };
+  const winner = await store.findArtifact(artifactKey(artifact));
   if (!winner) throw new FacetsError('INTERNAL', `artifact ${artifact.artifactUri} was neither stored nor found after a unique-key conflict`);
   return { artifact: winner, created: false };
 }
