@@ -72,8 +72,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let store: Store | undefined;
   try {
     store = database
-      ? await openPostgresStore(database.url, { poolSize: database.pool, cacheReads: (lost) => log(`listening for changes on ${database.where} stopped (${lost}); reading without the cache until it reconnects`) })
-      : await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env), checkpointInBackground: (failure) => log(`checkpointing ${dbPath} failed: ${failure}`), cacheReads: true });
+      ? await openPostgresStore(database.url, { poolSize: database.pool, batchRegistrations: true, cacheReads: (lost) => log(`listening for changes on ${database.where} stopped (${lost}); reading without the cache until it reconnects`) })
+      : await openStore(dbPath, { lockTimeoutMs: lockTimeoutFromEnv(env), checkpointInBackground: (failure) => log(`checkpointing ${dbPath} failed: ${failure}`), cacheReads: true, groupCommit: true });
     const service = await startService(store, blueprint, { env, registryBrowser: options.registryBrowser });
     const perUser = new Map<string, ControlPlaneService>();
     const opened = store;

@@ -5,9 +5,9 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { byShape, compiledOnce } from './compiled-once';
 import type { Database } from './schema';
 
-type ArtifactRow = Insertable<Database['artifacts']>;
-type TagRow = Omit<Insertable<Database['artifact_tags']>, 'artifact_id'>;
-type EventRow = Insertable<Database['events']>;
+export type ArtifactRow = Insertable<Database['artifacts']>;
+export type TagRow = Omit<Insertable<Database['artifact_tags']>, 'artifact_id'>;
+export type EventRow = Insertable<Database['events']>;
 
 const TAG_COLUMNS = ['tag', 'artifact_uri', 'created_at'] as const;
 const EVENT_COLUMNS = ['id', 'project', 'resource_name', 'environment', 'kind', 'revision', 'summary', 'details', 'at', 'by'] as const;

@@ -8,6 +8,7 @@ import { tableExists } from './dialect';
 import { migrate, schemaIsCurrent } from './migrate';
 import { UnreachableMappingDriver, unreachableDatabase } from './postgres-errors';
 import { listenForChanges } from './postgres-changes';
+import { registrationBatches } from './postgres-registration-batches';
 import { isStalePlan, preparingPool } from './postgres-statements';
 import { ReadCache } from './read-cache';
 import type { Database } from './schema';
@@ -30,6 +31,8 @@ export interface OpenPostgresOptions {
    * (read-cache.ts, postgres-changes.ts); the function hears each loss of the connection that listens for those writes.
    */
   cacheReads?: (lost: string) => void;
+  /** A long-running process (serve): new artifacts registered together go in as one statement (postgres-registration-batches.ts). */
+  batchRegistrations?: boolean;
 }
 
 /** The connection string without its password, for messages and the start-up banner. */
@@ -121,7 +124,11 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   const close = async () => {
     await Promise.all([db.destroy(), changes?.close()]);
   };
-  return new SqlStore(db, readCommittedTransaction(db), close, changes ? new ReadCache(changes.stamp) : undefined);
+  return new SqlStore(db, readCommittedTransaction(db), {
+    onClose: close,
+    cache: changes && new ReadCache(changes.stamp),
+    registrations: options.batchRegistrations ? registrationBatches(db) : undefined,
+  });
 }
 
 /**

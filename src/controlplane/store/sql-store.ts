@@ -7,7 +7,7 @@ import { deleteCiConfig, findIntegrationConfig, findStoredCiConfig, saveCiConfig
 import { artifactInsert, environmentLockName, isPostgres, lockForTransaction } from './dialect';
 import { layoutIsStored, writeLayout } from './layout-mirror';
 import { listArtifactsPage, listEventsPage } from './paged-queries';
-import { insertArtifactRecorded } from './postgres-registration';
+import { insertArtifactRecorded, type ArtifactRow as ArtifactInsert, type EventRow, type TagRow } from './postgres-registration';
 import type { ReadCache } from './read-cache';
 import { artifactIdentity, fromArtifact, fromEvent, toApiToken, toArtifact, toIntegration, toOverride } from './rows';
 import type { Database } from './schema';
@@ -23,19 +23,25 @@ const insertEventRow = rowInsert('events');
 /** Runs `fn` inside one transaction on a connection of its own. */
 export type TransactionRunner = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
 
+export interface SqlStoreOptions {
+  onClose?: () => Promise<void>;
+  /** serve's (read-cache.ts); inside a transaction, the view that keeps only what it read before its own writes. */
+  cache?: ReadCache;
+  /** serve's on PostgreSQL (postgres-registration-batches.ts): new artifacts registered outside a transaction. */
+  registrations?: (artifact: ArtifactInsert, tag: TagRow | null, event: EventRow) => Promise<boolean>;
+}
+
 export class SqlStore implements Store {
   constructor(
     protected readonly db: Kysely<Database>,
     /** null inside a transaction: nested calls join it. */
     private readonly runTransaction: TransactionRunner | null,
-    private readonly onClose: () => Promise<void> = async () => {},
-    /** serve's (read-cache.ts); inside a transaction, the view that keeps nothing it loads. */
-    private readonly cache?: ReadCache,
+    private readonly options: SqlStoreOptions = {},
   ) {}
 
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (!this.runTransaction) return fn(this);
-    return this.runTransaction((trx) => fn(new SqlStore(trx, null, undefined, this.cache?.inTransaction())));
+    return this.runTransaction((trx) => fn(new SqlStore(trx, null, { cache: this.options.cache?.inTransaction() })));
   }
 
   async syncLayout(project: Project, at: string): Promise<void> {
@@ -74,7 +80,7 @@ export class SqlStore implements Store {
 
   findIntegrationConfig(project: string, resourceName: string): Promise<IntegrationConfig | null> {
     const read = () => findIntegrationConfig(this.db, project, resourceName);
-    return this.cache ? this.cache.read(`integration\0${project}\0${resourceName}`, read) : read();
+    return this.options.cache ? this.options.cache.read(`integration\0${project}\0${resourceName}`, read) : read();
   }
 
   async findIntegrationByCiName(ciName: string): Promise<CiIntegration | null> {
@@ -166,7 +172,8 @@ export class SqlStore implements Store {
   async insertArtifactRecorded(artifact: Artifact, event: HistoryEvent): Promise<boolean> {
     if (isPostgres(this.db) && artifact.tags.length <= 1) {
       const tag = artifact.tags.length === 1 ? { tag: artifact.tags[0], artifact_uri: artifact.artifactUri, created_at: artifact.createdAt } : null;
-      return insertArtifactRecorded(this.db, fromArtifact(artifact), tag, fromEvent(event));
+      const [row, recorded] = [fromArtifact(artifact), fromEvent(event)];
+      return this.options.registrations ? this.options.registrations(row, tag, recorded) : insertArtifactRecorded(this.db, row, tag, recorded);
     }
     return this.transaction(async (s) => {
       if (!(await s.insertArtifact(artifact))) return false;
@@ -292,7 +299,7 @@ export class SqlStore implements Store {
 
   findApiTokens(username: string): Promise<ApiToken[]> {
     const read = async () => (await this.db.selectFrom('api_tokens').selectAll().where('username', '=', username).orderBy('created_at').execute()).map(toApiToken);
-    return this.cache ? this.cache.read(`tokens\0${username}`, read) : read();
+    return this.options.cache ? this.options.cache.read(`tokens\0${username}`, read) : read();
   }
 
   async countApiTokens(): Promise<number> {
@@ -304,7 +311,7 @@ export class SqlStore implements Store {
   }
 
   close(): Promise<void> {
-    return this.onClose();
+    return this.options.onClose?.() ?? Promise.resolve();
   }
 }
 

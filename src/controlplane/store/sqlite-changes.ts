@@ -4,7 +4,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { WATCHED_TABLES, type ChangeStamp } from './read-cache';
 
-export function sqliteChangeStamp(connection: BetterSqlite3.Database): ChangeStamp {
+/** The stamp, and `forget`, which moves it (a group of writes rolled back whole after they ran, see sqlite-group-commit.ts). */
+export function sqliteChangeStamp(connection: BetterSqlite3.Database): { stamp: ChangeStamp; forget: () => void } {
   let epoch = 0;
   connection.function('facets_cache_changed', { deterministic: false }, () => {
     epoch++;
@@ -18,5 +19,8 @@ export function sqliteChangeStamp(connection: BetterSqlite3.Database): ChangeSta
   const dataVersion = connection.prepare('pragma data_version').pluck();
   // Another request's open transaction holds this connection's reads until it ends (kysely queues them), and bumps the
   // counter as it writes: an entry read meanwhile is not kept, and a kept one is no longer current.
-  return () => `${epoch}:${dataVersion.get() as number}`;
+  return {
+    stamp: () => `${epoch}:${dataVersion.get() as number}`,
+    forget: () => void epoch++,
+  };
 }

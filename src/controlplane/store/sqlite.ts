@@ -11,6 +11,7 @@ import { migrate, schemaIsCurrent } from './migrate';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 import { ReadCache } from './read-cache';
 import { sqliteChangeStamp } from './sqlite-changes';
+import { groupCommitTransaction } from './sqlite-group-commit';
 import { cachingStatements } from './sqlite-statements';
 import { SqlStore, type TransactionRunner } from './sql-store';
 import type { Store } from './store';
@@ -27,6 +28,8 @@ export interface OpenStoreOptions {
   checkpointInBackground?: (failure: string) => void;
   /** A long-running process (serve): tokens and routing configuration read once until they change (read-cache.ts). */
   cacheReads?: boolean;
+  /** A long-running process (serve): write transactions that arrive together share one commit (sqlite-group-commit.ts). */
+  groupCommit?: boolean;
 }
 
 /** kysely's SQLite dialect on one connection, with SQLITE_BUSY retried outside transactions. */
@@ -74,15 +77,18 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     connection.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     checkpointer = startCheckpointer(dbPath, options.checkpointInBackground);
   }
-  const cache = options.cacheReads ? new ReadCache(sqliteChangeStamp(connection)) : undefined;
+  const changes = options.cacheReads ? sqliteChangeStamp(connection) : undefined;
+  const cache = changes && new ReadCache(changes.stamp);
   return new SqlStore(
     db,
-    transaction,
-    async () => {
-      await checkpointer?.stop();
-      await db.destroy();
+    options.groupCommit ? groupCommitTransaction(db, connection, wait, () => changes?.forget()) : transaction,
+    {
+      onClose: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+      cache,
     },
-    cache,
   );
 }
 
