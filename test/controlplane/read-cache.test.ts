@@ -1,6 +1,7 @@
 // serve's read cache (tokens; a service's integration and routing configuration) on both stores: a repeated read runs
 // no statement, and every write is seen by the next read: its own (also inside a transaction, also one rolled back),
 // another connection's or process's on SQLite at once, another instance's on PostgreSQL when its notification comes.
+import net from 'node:net';
 import path from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { loadBlueprint } from '../../src/controlplane/blueprint';
@@ -15,9 +16,11 @@ import { SHOP_BLUEPRINT, tempDir } from './fixture';
 
 const opened: Store[] = [];
 let database: TestDatabase | undefined;
+const proxies: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((s) => s.close()));
+  await Promise.all(proxies.splice(0).map((close) => close()));
   await database?.drop();
   database = undefined;
 });
@@ -154,5 +157,69 @@ describe('on postgres: the listening connection', () => {
     await cacheInUse(pair, () => hashes(pair.cached));
     await pair.other.createApiToken('alice', 'third', 'c'.repeat(64));
     await until('a write after the reconnection', () => hashes(pair.cached), (h) => h.length === 3);
+  });
+});
+
+/**
+ * A TCP proxy to PostgreSQL whose `freeze` stops every connection that has sent LISTEN, in both directions, without
+ * closing it: a connection cut without a word (a dead network path), which neither side hears of.
+ */
+async function freezingProxy(target: URL): Promise<{ url: string; freeze: () => void }> {
+  const pipes: Array<{ listening: boolean; client: net.Socket; server: net.Socket }> = [];
+  const proxy = net.createServer((client) => {
+    const server = net.connect(Number(target.port), target.hostname);
+    const pipe = { listening: false, client, server };
+    pipes.push(pipe);
+    client.on('data', (data) => {
+      if (data.includes('listen ')) pipe.listening = true;
+      server.write(data);
+    });
+    server.on('data', (data) => client.write(data));
+    for (const [a, b] of [[client, server], [server, client]]) {
+      a.on('error', () => b.destroy());
+      a.on('close', () => b.destroy());
+    }
+  });
+  proxies.push(async () => {
+    for (const pipe of pipes) pipe.client.destroy(), pipe.server.destroy();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((proxy.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    freeze: () => {
+      for (const pipe of pipes.filter((p) => p.listening)) {
+        pipe.client.pause();
+        pipe.server.pause();
+        pipe.client.removeAllListeners('data');
+        pipe.server.removeAllListeners('data');
+      }
+    },
+  };
+}
+
+describe('on postgres: a listening connection cut without a word', () => {
+  test('is found out by its heartbeat: reads go to the database, and the cache comes back on a new connection', async () => {
+    database = await createDatabase();
+    const proxy = await freezingProxy(new URL(database.url));
+    const statements: string[] = [];
+    const lostListener: string[] = [];
+    const cached = await openPostgresStore(proxy.url, { cacheReads: (lost) => lostListener.push(lost), changeHeartbeatMs: 200, onQuery: (sql) => statements.push(sql) });
+    const other = await openPostgresStore(database.url);
+    opened.push(cached, other);
+    const pair: Pair = { cached, statements, other, lostListener };
+    await cached.createApiToken('alice', 'first', 'a'.repeat(64));
+    await cacheInUse(pair, () => hashes(cached));
+
+    proxy.freeze();
+    await other.createApiToken('alice', 'second', 'b'.repeat(64));
+    await until('the write of another instance', () => hashes(cached), (h) => h.length === 2, 5000);
+    expect(lostListener.some((reason) => /heartbeat did not come back/.test(reason))).toBe(true);
+
+    await cacheInUse(pair, () => hashes(cached));
+    await other.createApiToken('alice', 'third', 'c'.repeat(64));
+    await until('a write after the new connection', () => hashes(cached), (h) => h.length === 3);
   });
 });

@@ -31,6 +31,8 @@ export interface OpenPostgresOptions {
    * (read-cache.ts, postgres-changes.ts); the function hears each loss of the connection that listens for those writes.
    */
   cacheReads?: (lost: string) => void;
+  /** How often the listening connection proves that it still hears, ms (postgres-changes.ts; default 2000). */
+  changeHeartbeatMs?: number;
   /** A long-running process (serve): new artifacts registered together go in as one statement (postgres-registration-batches.ts). */
   batchRegistrations?: boolean;
 }
@@ -105,7 +107,7 @@ export async function openPostgresStore(url: string, options: OpenPostgresOption
   pool.on('error', () => undefined);
   const onQuery = options.onQuery;
   const log: KyselyConfig['log'] = onQuery && ((event) => void (event.level === 'query' && onQuery(event.query.sql, event.query.parameters)));
-  const changes = options.cacheReads ? listenForChanges(url, options.cacheReads) : undefined;
+  const changes = options.cacheReads ? listenForChanges(url, options.cacheReads, options.changeHeartbeatMs) : undefined;
   const db = new Kysely<Database>({ dialect: new ReportingDialect({ pool: preparingPool(pool, changes?.ownWrites) }, where), ...(log && { log }) });
   try {
     if (options.existingOnly && !(await tableExists(db, 'api_tokens'))) {
