@@ -186,8 +186,7 @@ describe('concurrent promotions and attaches on one environment leave a consiste
 describe('kill -9 of one instance in the middle of a burst', () => {
   test('the other keeps answering through the proxy; retried registrations land once; every acknowledged one is stored', async () => {
     const uris = Array.from({ length: 200 }, (_, i) => pinned('shop/cart', `4.0.${i}`, `killed-${i}`));
-    let done = 0;
-    let killed: Promise<number | null> | undefined;
+    const victim = servers[0];
     const retried: number[] = [];
     /** Registration is idempotent: one cut off by the dying instance (the proxy's 502) is sent again. */
     const registerUntilAnswered = async (uri: string, i: number): Promise<RawResponse> => {
@@ -197,17 +196,21 @@ describe('kill -9 of one instance in the middle of a burst', () => {
         retried.push(i);
       }
     };
-    const answers = await Promise.all(
-      uris.map((uri, i) =>
-        registerUntilAnswered(uri, i).finally(() => {
-          // In the middle: 40 answered, the rest in flight on both instances.
-          if (++done === 40) {
-            process.kill(servers[0].pid, 'SIGKILL');
-            killed = servers[0].exited;
-          }
-        }),
-      ),
-    );
+    // The first half of the burst; once 40 of it are answered, the rest is in flight on both instances.
+    let done = 0;
+    let fortyAnswered!: () => void;
+    const forty = new Promise<void>((resolve) => (fortyAnswered = resolve));
+    const first = uris.slice(0, 100).map((uri, i) => registerUntilAnswered(uri, i).finally(() => ++done === 40 && fortyAnswered()));
+    await forty;
+    // Whatever the instance has already written still arrives, so it is frozen first: the second half's requests that
+    // reach it are then certainly in flight on it when it dies, however fast it answered the first half.
+    process.kill(victim.pid, 'SIGSTOP');
+    const reachedBefore = proxy.connected[0];
+    const second = uris.slice(100).map((uri, i) => registerUntilAnswered(uri, 100 + i));
+    while (proxy.connected[0] === reachedBefore) await new Promise((resolve) => setTimeout(resolve, 5));
+    process.kill(victim.pid, 'SIGKILL');
+    const killed = victim.exited;
+    const answers = await Promise.all([...first, ...second]);
     expect(await killed).toBeNull();
     expect(proxy.failed).toBeGreaterThan(0);
     expect(retried.length).toBeGreaterThan(0);

@@ -13,6 +13,8 @@ export interface RoundRobinProxy {
   url: string;
   /** Requests each backend answered, by its index in the list given. */
   readonly answered: number[];
+  /** Connections each backend accepted (one per request forwarded): a request counted here reached the backend. */
+  readonly connected: number[];
   /** Requests answered 502 by the proxy itself (no backend took them, or one died while answering). */
   readonly failed: number;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export function backendOf(url: string): Backend {
 
 export async function startRoundRobinProxy(backends: Backend[]): Promise<RoundRobinProxy> {
   const answered = backends.map(() => 0);
+  const connected = backends.map(() => 0);
   let failed = 0;
   let next = 0;
 
@@ -50,6 +53,7 @@ export async function startRoundRobinProxy(backends: Backend[]): Promise<RoundRo
       answer.on('error', () => res.destroy());
       answer.on('aborted', () => res.destroy());
     });
+    upstream.on('socket', (socket) => socket.once('connect', () => (connected[index] += 1)));
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED') forward(req, res, body, first, tried + 1);
       else fail(res, `backend ${host}:${port}: ${error.code ?? error.message}`);
@@ -66,6 +70,7 @@ export async function startRoundRobinProxy(backends: Backend[]): Promise<RoundRo
   return {
     url: `http://127.0.0.1:${port}`,
     answered,
+    connected,
     get failed() {
       return failed;
     },
