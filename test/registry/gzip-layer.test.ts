@@ -60,6 +60,20 @@ describe('gzipLayer', () => {
     }
   });
 
+  it('frames stored members in place whatever pieces the input comes in: across block and chunk edges, a byte at a time', async () => {
+    const random = crypto.randomBytes(3 * 0xffff + 12345);
+    const sizes = [1, 7, 0xffff - 8, 0xffff, 2, 0xffff + 1, 100_000];
+    const pieces: Buffer[] = [];
+    for (let at = 0, i = 0; at < random.length; at += sizes[i++ % sizes.length]) pieces.push(random.subarray(at, at + sizes[i % sizes.length]));
+    for (const chunkBytes of [100_000, 2 * 0xffff, 0xffff - 1]) {
+      const layer = await gzipLayer(Readable.from(pieces), path.join(dir, `pieces-${chunkBytes}.gz`), { level: 0, chunkBytes, withDiffId: true });
+      const gz = fs.readFileSync(layer.file);
+      expect(zlib.gunzipSync(gz).equals(random)).toBe(true);
+      expect(members(gz)).toBe(Math.ceil(random.length / chunkBytes));
+      expect(layer).toMatchObject({ digest: sha256(gz), size: gz.length, diffId: sha256(random), uncompressedSize: random.length });
+    }
+  });
+
   it('keeps a layer that fits the memory budget out of the disk, and gives the budget back once released', async () => {
     const input = Buffer.concat([Buffer.from('text that compresses\n'.repeat(100_000)), crypto.randomBytes(1_000_000)]);
     const budget = new MemoryBudget(8 * 1024 * 1024);

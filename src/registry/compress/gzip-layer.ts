@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import { usage } from '../../core/errors';
 import { zstdFrame, type Compression } from './codec';
 import { Spool, type MemoryBudget } from './spool';
+import { framesInPlace, StoredChunk } from './stored-chunk';
 
 const gzip = promisify(zlib.gzip);
 const deflateRaw = promisify(zlib.deflateRaw);
@@ -62,68 +63,48 @@ export function checkLevel(level: number): number {
 }
 
 /**
- * One gzip member. zlib's async calls run on libuv's thread pool, so members deflate on every core at once; a chunk
- * that does not shrink (random or already-compressed data) is stored (deflate level 0) instead.
+ * One gzip member of a chunk. zlib's async calls run on libuv's thread pool, so members deflate on every core at once;
+ * a chunk that does not shrink (random or already-compressed data) is stored (deflate level 0) where it lies instead.
  */
-export async function gzipMember(chunk: Buffer, level: number): Promise<Buffer> {
-  // Output buffers the size of the whole member: zlib's default 16 KiB ones cost a main-thread callback each.
-  const chunkSize = Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024);
-  if (level === 0 || !(await worthDeflating(chunk))) return storedMember(chunk);
-  // memLevel 9 (zlib's largest hash table): about 10 % faster at level 1 than the default 8, for the same size.
-  const deflated = await gzip(chunk, { level, chunkSize, memLevel: 9 });
-  return deflated.length < chunk.length ? deflated : storedMember(chunk);
+async function gzipMember(chunk: StoredChunk, level: number): Promise<Buffer> {
+  if (level > 0 && (await worthDeflating(chunk))) {
+    // Output buffers the size of the whole member: zlib's default 16 KiB ones cost a main-thread callback each.
+    // memLevel 9 (zlib's largest hash table): about 10 % faster at level 1 than the default 8, for the same size.
+    const deflated = await chunk.contiguous((data) => gzip(data, { level, chunkSize: outputSize(data), memLevel: 9 }));
+    if (deflated.length < chunk.length) {
+      chunk.release();
+      return deflated;
+    }
+  }
+  if (framesInPlace()) return chunk.storedMember();
+  // zlib's level 0 copies through 64 KiB windows, 2-3 times slower than framing in place.
+  const stored = await chunk.contiguous((data) => gzip(data, { level: 0, chunkSize: outputSize(data) }));
+  chunk.release();
+  return stored;
 }
 
-const crc32 = (zlib as unknown as { crc32?: (data: Buffer) => number }).crc32;
-const STORED_BLOCK = 0xffff;
-/** magic, deflate, no flags, no mtime, no extra flags, OS unknown: what zlib writes. */
-const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+const outputSize = (data: Buffer) => Math.max(zlib.constants.Z_MIN_CHUNK, data.length + 1024);
 
-/** A member of stored deflate blocks, framed here (zlib's level 0 copies through 64 KiB windows, 2-3 times slower). */
-async function storedMember(chunk: Buffer): Promise<Buffer> {
-  if (!crc32) return gzip(chunk, { level: 0, chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, chunk.length + 1024) });
-  const blocks = Math.max(1, Math.ceil(chunk.length / STORED_BLOCK));
-  const out = Buffer.allocUnsafe(GZIP_HEADER.length + blocks * 5 + chunk.length + 8);
-  let at = GZIP_HEADER.copy(out, 0);
-  for (let i = 0; i < blocks; i++) {
-    const block = chunk.subarray(i * STORED_BLOCK, (i + 1) * STORED_BLOCK);
-    out[at] = i === blocks - 1 ? 1 : 0;
-    out.writeUInt16LE(block.length, at + 1);
-    out.writeUInt16LE(~block.length & 0xffff, at + 3);
-    at += 5 + block.copy(out, at + 5);
-  }
-  out.writeUInt32LE(crc32(chunk) >>> 0, at);
-  out.writeUInt32LE(chunk.length >>> 0, at + 4);
-  return out;
+/** One zstd frame of a chunk (zstd stores what does not shrink by itself). */
+async function zstdMember(chunk: StoredChunk, level: number): Promise<Buffer> {
+  const frame = await chunk.contiguous((data) => zstdFrame(data, level));
+  chunk.release();
+  return frame;
 }
 
 /** Deflating random or compressed data costs the most and gains nothing: a sample of slices across the chunk decides. */
-async function worthDeflating(chunk: Buffer): Promise<boolean> {
+async function worthDeflating(chunk: StoredChunk): Promise<boolean> {
   if (chunk.length < SAMPLE_SLICES * SAMPLE_BYTES * 4) return true;
   const step = Math.floor(chunk.length / SAMPLE_SLICES);
-  const sample = Buffer.concat(Array.from({ length: SAMPLE_SLICES }, (_, i) => chunk.subarray(i * step, i * step + SAMPLE_BYTES)));
+  const sample = Buffer.concat(Array.from({ length: SAMPLE_SLICES }, (_, i) => chunk.slice(i * step, SAMPLE_BYTES)));
   return (await deflateRaw(sample, { level: 1 })).length < sample.length * WORTH_DEFLATING;
-}
-
-/** Chunk buffers of one size, free for the next chunk of any layer: fresh ones cost page faults and GC time. */
-const freeChunks = new Map<number, Buffer[]>();
-const KEPT_FREE = 8;
-
-function chunkBuffer(bytes: number): Buffer {
-  return freeChunks.get(bytes)?.pop() ?? Buffer.allocUnsafeSlow(bytes);
-}
-
-function freeChunk(buffer: Buffer): void {
-  const free = freeChunks.get(buffer.length) ?? [];
-  freeChunks.set(buffer.length, free);
-  if (free.length < KEPT_FREE) free.push(buffer);
 }
 
 /** Reads `input` (a tar), writes it compressed to `file` (or memory, within `budget`). */
 export async function gzipLayer(input: AsyncIterable<Buffer>, file: string, options: GzipOptions = {}): Promise<CompressedLayer> {
   const level = checkLevel(options.level ?? DEFAULT_LEVEL);
   const compression = options.compression ?? 'gzip';
-  const compress = compression === 'zstd' ? zstdFrame : gzipMember;
+  const compress = compression === 'zstd' ? zstdMember : gzipMember;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
   const parallel = Math.max(1, options.parallel ?? 4);
   const out = new Spool(file, options.budget);
@@ -132,17 +113,14 @@ export async function gzipLayer(input: AsyncIterable<Buffer>, file: string, opti
   const pending: Array<Promise<Buffer>> = [];
   let size = 0;
   let uncompressedSize = 0;
-  let current: Buffer | undefined;
-  let partBytes = 0;
+  let current: StoredChunk | undefined;
   const submit = () => {
-    const buffer = current ?? Buffer.alloc(0);
-    const chunk = buffer.subarray(0, partBytes);
+    const chunk = current ?? new StoredChunk(chunkBytes);
     current = undefined;
-    partBytes = 0;
-    diff?.update(chunk);
+    if (diff) for (const block of chunk.blocks()) diff.update(block);
     uncompressedSize += chunk.length;
     const member = compress(chunk, level);
-    member.then(() => buffer.length > 0 && freeChunk(buffer), () => {}); // failures are awaited in order below; this only keeps them handled
+    member.catch(() => {}); // failures are awaited in order below; this only keeps them handled
     pending.push(member);
   };
   const writeNext = async () => {
@@ -154,18 +132,15 @@ export async function gzipLayer(input: AsyncIterable<Buffer>, file: string, opti
   };
   try {
     for await (const data of input) {
-      let chunk = data as Buffer;
-      while (chunk.length > 0) {
-        current ??= chunkBuffer(chunkBytes);
-        const take = chunk.copy(current, partBytes, 0, Math.min(chunk.length, chunkBytes - partBytes));
-        partBytes += take;
-        chunk = chunk.subarray(take);
-        if (partBytes === chunkBytes) submit();
+      for (let taken = 0; taken < (data as Buffer).length; ) {
+        current ??= new StoredChunk(chunkBytes);
+        taken += current.fill(taken === 0 ? (data as Buffer) : (data as Buffer).subarray(taken));
+        if (current.full) submit();
         while (pending.length >= parallel) await writeNext();
       }
     }
     // An empty layer still needs one member: zero bytes are not a gzip stream.
-    if (partBytes > 0 || uncompressedSize === 0) submit();
+    if ((current?.length ?? 0) > 0 || uncompressedSize === 0) submit();
     while (pending.length > 0) await writeNext();
     await out.end();
   } catch (error) {
