@@ -17,7 +17,7 @@ const { benchEcho, NAME: ECHO_NAME, TARGET: ECHO_TARGET } = require('./bench/ech
 const { benchServe, serveFigures, failedFigures: failedServeFigures } = require('./bench/serve-bench');
 const { benchRegister, NAME: REGISTER_NAME, TARGET: REGISTER_TARGET } = require('./bench/register-bench');
 const { benchFacets, names: facetsNames, TARGET: FACETS_TARGET } = require('./bench/facets-bench');
-const { benchPush, names: pushNames, PUSH_TARGET, FAST_PATH_TARGET, FAST_PATH_NAME, VIA_ENGINE_NAME } = require('./bench/push-bench');
+const { benchPush, names: pushNames, targetOf: pushTargetOf } = require('./bench/push-bench');
 const { benchScale, names: scaleNames, TARGET: SCALE_TARGET, CONTROL_PLANE } = require('./bench/scale-bench');
 const { benchNative } = require('./bench/native-bench');
 const { writeBlueprint } = require('./bench/project');
@@ -28,7 +28,7 @@ const GROUPS = ['node', 'version', 'help', 'echo', 'installed', 'serve', 'regist
 const CLI_MAIN = path.join('dist', 'cli', 'main.js');
 const API_FACTORY = path.join('dist', 'api', 'factory.js');
 const PUSH_COMMAND = path.join('dist', 'cli', 'commands', 'push.js');
-const NATIVE_PUSH = path.join('dist', 'registry', 'push', 'index.js');
+const CLI_BUNDLE = path.join('dist', 'cli', 'facetsctl.js');
 
 function parseArgs(argv) {
   // Push runs default to 9: each one builds and pushes 50 MB of new layers twice, and the bench keeps under ~5 minutes.
@@ -123,7 +123,7 @@ async function main(options) {
     }
 
     // Servers: the open registry (register, push) and the private engine (push), then serve.
-    const pushTargets = pushNames().map((n) => [n, n === FAST_PATH_NAME ? FAST_PATH_TARGET : n === VIA_ENGINE_NAME ? null : PUSH_TARGET]);
+    const pushTargets = pushNames().map((n) => [n, pushTargetOf(n)]);
     let pushBlocker = null;
     if (want('push')) {
       const m = missing(PUSH_COMMAND, API_FACTORY);
@@ -132,7 +132,7 @@ async function main(options) {
     }
     let nativeBlocker = null;
     if (want('native')) {
-      const m = missing(NATIVE_PUSH);
+      const m = missing(CLI_BUNDLE);
       if (m.length) nativeBlocker = `${m.join(', ')} missing (run npm run build)`;
       else if (!hasCommand('docker') || !hasCommand('dockerd')) nativeBlocker = 'docker CLI or dockerd not installed';
     }
@@ -249,7 +249,7 @@ async function main(options) {
       }
     }
 
-    // 12-13: the native push (engine export + our own upload) against docker push, same engine and registry.
+    // 12-13: `facetsctl push` of a compressible set against docker push, same engine and registry; oci:DIR against skopeo.
     if (want('native')) {
       const blocker = nativeBlocker || (!infra || !infra.dockerHost || !registry ? `no engine/registry: ${infraError}` : null);
       if (blocker) {

@@ -1,7 +1,7 @@
 'use strict';
 // Group `native`, the compressible set: real files (a deterministic part of the project's own node_modules) plus one
-// fresh random file per run, so that no blob is ever in the registry already; native push ÷ `docker push`, and the
-// bytes each put in the registry (config + layers, from the pushed manifests), native ÷ docker's.
+// fresh random file per run, so that no blob is ever in the registry already; `facetsctl push` ÷ `docker push`, and the
+// bytes each put in the registry (config + layers, from the pushed manifests), facetsctl's ÷ docker's.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,6 +9,7 @@ const { spawnSync } = require('node:child_process');
 const { compare, median } = require('./timing');
 const { figure } = require('./report');
 const { docker, removeImage } = require('./images');
+const { cliPusher } = require('./cli-push');
 
 const MB = 1024 * 1024;
 const NAME = 'native push, compressible set';
@@ -17,7 +18,6 @@ const SIZE_TARGET = 1.15;
 /** Real files to put in the image: packages of node_modules in name order until this many bytes. */
 const SET_BYTES = 64 * MB;
 const FRESH_BYTES = 1 * MB;
-const RUNNER = path.join(__dirname, 'native-push-run.js');
 
 /** Whole packages of `modules` in name order, copied under `into`, until SET_BYTES; returns the bytes copied. */
 function copySet(modules, into) {
@@ -49,10 +49,11 @@ function storedBytes(host, repository, tag) {
 
 const REPO = path.resolve(__dirname, '..', '..');
 
-/** ctx: {registry: {host}, dockerEnv, workDir, runs, warmup}; one thunk. */
+/** ctx: {registry: {host}, dockerEnv (DOCKER_HOST, DOCKER_CONFIG), workDir, runs, warmup}; one thunk. */
 function benchCompressible(ctx) {
   const { registry, dockerEnv, workDir, runs, warmup } = ctx;
   const run = () => {
+    const pusher = cliPusher(REPO, ctx, 'compressible');
     const context = fs.mkdtempSync(path.join(workDir, 'compressible-'));
     try {
       const setBytes = copySet(path.join(REPO, 'node_modules'), path.join(context, 'set', 'node_modules'));
@@ -74,11 +75,10 @@ function benchCompressible(ctx) {
         },
       };
       const measured = {
-        label: 'native push', file: process.execPath, env: dockerEnv, timeoutMs: 300000,
-        before: (i) => ({ args: [RUNNER, build(`bench-native/compressible:r${i}`), `${registry.host}/${nativeRepo}:r${i}`] }),
+        ...pusher.command('', nativeRepo, ''),
+        before: (i) => pusher.command(build(`bench-native/compressible:r${i}`), nativeRepo, `r${i}`),
         after: (i, stdout) => {
-          const result = JSON.parse(stdout);
-          if (result.blobs.filter((b) => b.outcome === 'uploaded').length !== 2) throw new Error(`native push of the compressible set uploaded ${JSON.stringify(result.blobs)}`);
+          pusher.check(stdout, `bench-native/compressible:r${i}`);
           sizes.native.push(storedBytes(registry.host, nativeRepo, `r${i}`));
           removeImage(`bench-native/compressible:r${i}`, dockerEnv);
         },

@@ -1,5 +1,5 @@
 'use strict';
-// Group `native`, when skopeo is installed: `push oci:DIR` (facetsctl's native upload, no engine) ÷ `skopeo copy
+// Group `native`, when skopeo is installed: `facetsctl push oci:DIR` (its native upload, no engine) ÷ `skopeo copy
 // oci:DIR docker://…`, each run a new OCI layout of one uncompressed 50 MB random layer that both must gzip.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -7,10 +7,11 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { compare } = require('./timing');
 const { figure, skipped } = require('./report');
+const { cliPusher } = require('./cli-push');
 
 const MB = 1024 * 1024;
 const NAME = 'native push oci:DIR, 50 MB, 1 layer, vs skopeo';
-const RUNNER = path.join(__dirname, 'native-push-run.js');
+const REPO = path.resolve(__dirname, '..', '..');
 
 const sha256 = (bytes) => `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -45,6 +46,7 @@ function benchSkopeo(ctx) {
   const { registry, dockerEnv, workDir, runs, warmup } = ctx;
   const skip = hasSkopeo() ? null : 'skopeo not installed (Debian: apt-get install -y skopeo)';
   const run = () => {
+    const pusher = cliPusher(REPO, ctx, 'skopeo');
     const layouts = fs.mkdtempSync(path.join(workDir, 'oci-'));
     const layout = (side, i) => writeLayout(path.join(layouts, `${side}-${i}`), `r${i}`);
     const done = (side, i) => fs.rmSync(path.join(layouts, `${side}-${i}`), { recursive: true, force: true });
@@ -55,17 +57,17 @@ function benchSkopeo(ctx) {
         after: (i) => done('skopeo', i),
       };
       const measured = {
-        label: 'native push', file: process.execPath, env: dockerEnv, timeoutMs: 300000,
-        before: (i) => ({ args: [RUNNER, layout('native', i), `${registry.host}/bench/native-oci:r${i}`] }),
+        ...pusher.command('', 'bench/native-oci', ''),
+        before: (i) => pusher.command(layout('native', i), 'bench/native-oci', `r${i}`),
         after: (i, stdout) => {
-          if (JSON.parse(stdout).blobs.filter((b) => b.outcome === 'uploaded').length !== 2) throw new Error(`native push of oci:DIR did not upload both blobs: ${stdout}`);
+          pusher.check(stdout, `oci:DIR r${i}`);
           done('native', i);
         },
       };
       const r = compare(baseline, measured, { runs, warmup });
       return figure({ name: NAME, unit: 'ms', measured: r.measured.median, baseline: r.baseline.median, baselineName: 'skopeo copy oci:DIR docker://',
         samples: { measured: r.measured.samples, baseline: r.baseline.samples },
-        notes: ['both read the same kind of OCI layout (plain tar layer, new random bytes every run) and gzip it; no target, for comparison'] });
+        notes: ['both read the same kind of OCI layout (plain tar layer, new random bytes every run) and gzip it; facetsctl also registers it (embedded control plane); no target, for comparison'] });
     } finally {
       fs.rmSync(layouts, { recursive: true, force: true });
     }
