@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { RegistryClient } from '../../src/registry';
 import { engineExportSource, openImageSource } from '../../src/registry/image-source';
 import { pushEngineExport, pushImage } from '../../src/registry/push';
@@ -77,6 +78,44 @@ describe('native push of the engine export', () => {
       await removeImage(tag).catch(() => {});
     }
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('facetsctl-export-'))).toEqual([]);
+  });
+});
+
+describe('an engine export read faster than its layer is uploaded', () => {
+  it('is paused a few MiB ahead of the upload, and the layer arrives whole and in order', async () => {
+    const tag = `native-paced:${crypto.randomBytes(3).toString('hex')}`;
+    const random = crypto.randomBytes(12 * 1024 * 1024);
+    await buildLayers(tag, [{ 'etc/greeting': text('paced\n') }, { 'data/random.bin': random }]);
+    const { diffIds } = await inspectImage(tag);
+    const file = path.join(dir, 'paced.tar');
+    await saveImage(tag, file);
+    await removeImage(tag);
+    // The saved export, read from its file as fast as the disk gives it; the sink takes a 64 KiB member per 2 ms.
+    let read = 0;
+    let sent = 0;
+    let lead = 0;
+    const counted = fs.createReadStream(file).on('data', (chunk) => (read += chunk.length));
+    const sink = () => ({
+      write: async (member: Buffer) => {
+        sent += member.length;
+        lead = Math.max(lead, read - sent);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      },
+      end: async () => false,
+    });
+    const source = await engineExportSource(tag, counted, { tmpDir: dir, chunkBytes: 64 * 1024, sink });
+    try {
+      const layer = source.root.kind === 'image' ? source.root.layers[1] : undefined;
+      const prepared = await layer?.prepared;
+      const members: Buffer[] = [];
+      for await (const member of prepared!.open()) members.push(member as Buffer);
+      const tar = zlib.gunzipSync(Buffer.concat(members));
+      expect(`sha256:${crypto.createHash('sha256').update(tar).digest('hex')}`).toBe(diffIds[1]);
+      // Without the pause the whole 12 MiB layer would be read ahead of its upload.
+      expect(lead).toBeLessThan(8 * 1024 * 1024);
+    } finally {
+      await source.close();
+    }
   });
 });
 

@@ -83,7 +83,7 @@ export async function streamedExportSource(image: string, stream: NodeJS.Readabl
 
 /** A large entry to a file: compressed here, or copied as it is when the export already holds it compressed. */
 async function prepare(entry: Readable, file: string, options: Omit<ExportOptions, 'onBytes'> & Pick<GzipOptions, 'budget' | 'onBytes'>): Promise<PreparedLayer> {
-  const iterator = entry[Symbol.asyncIterator]();
+  const iterator = chunksOf(entry);
   const first = await iterator.next();
   const head = first.done ? Buffer.alloc(0) : (first.value as Buffer);
   // The entry's bytes as they come, without another stream around them (one more copy and tick per chunk).
@@ -111,6 +111,50 @@ async function prepare(entry: Readable, file: string, options: Omit<ExportOption
   })();
   await pipeline(hashed, fs.createWriteStream(file));
   return { open: () => openBlobFile(file), digest: `sha256:${hash.digest('hex')}`, size, compression };
+}
+
+/** Bytes of an entry read ahead of its compression before the entry is paused. */
+const AHEAD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * An entry's chunks as the export delivered them. A stream's async iterator reads whatever is buffered joined into
+ * one new buffer: a copy of every byte into fresh memory, ~35 ms per 50 MB here, that the chunk copy makes anyway.
+ */
+function chunksOf(entry: Readable): AsyncIterator<Buffer> {
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  entry.on('data', (chunk: Buffer) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued >= AHEAD_BYTES) entry.pause();
+    notify();
+  });
+  entry.on('end', () => {
+    ended = true;
+    notify();
+  });
+  entry.on('error', (error: Error) => {
+    failure = error;
+    notify();
+  });
+  return {
+    async next() {
+      while (!queue.length && !ended && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      if (failure) throw failure;
+      const value = queue.shift();
+      if (!value) return { done: true, value: undefined };
+      queued -= value.length;
+      if (queued < AHEAD_BYTES && entry.isPaused()) entry.resume();
+      return { done: false, value };
+    },
+  };
 }
 
 /** The small entries as a FileStore (large ones are never read from it: they are prepared). */
